@@ -1,0 +1,96 @@
+import { CardFactory, type Attachment } from 'botbuilder';
+
+/**
+ * Adaptive Card 1.5 is what Teams renders on desktop, web and mobile (universal actions included).
+ * Cards are plain JSON; this file only keeps their outer shape consistent.
+ */
+export const CARD_VERSION = '1.5';
+
+export type CardElement = Record<string, unknown> & { type: string };
+
+export interface AdaptiveCard {
+  type: 'AdaptiveCard';
+  $schema: string;
+  version: string;
+  /** Read by screen readers and shown by clients that cannot render the card. */
+  speak?: string;
+  fallbackText: string;
+  body: CardElement[];
+  actions?: CardElement[];
+  msteams?: { width?: 'Full' };
+}
+
+export function adaptiveCard(parts: {
+  body: CardElement[];
+  actions?: CardElement[];
+  fallbackText: string;
+  speak?: string;
+}): AdaptiveCard {
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: CARD_VERSION,
+    fallbackText: parts.fallbackText,
+    ...(parts.speak ? { speak: parts.speak } : {}),
+    body: parts.body,
+    ...(parts.actions && parts.actions.length > 0 ? { actions: parts.actions } : {}),
+  };
+}
+
+export function toAttachment(card: AdaptiveCard): Attachment {
+  return CardFactory.adaptiveCard(card);
+}
+
+export const heading = (text: string): CardElement => ({
+  type: 'TextBlock',
+  text,
+  style: 'heading',
+  size: 'Large',
+  weight: 'Bolder',
+  wrap: true,
+});
+
+export const subheading = (text: string): CardElement => ({
+  type: 'TextBlock',
+  text,
+  style: 'heading',
+  size: 'Medium',
+  weight: 'Bolder',
+  wrap: true,
+  spacing: 'Medium',
+});
+
+export const paragraph = (text: string, options: { subtle?: boolean } = {}): CardElement => ({
+  type: 'TextBlock',
+  text,
+  wrap: true,
+  ...(options.subtle ? { isSubtle: true } : {}),
+});
+
+export const bulletList = (items: readonly string[]): CardElement => ({
+  type: 'TextBlock',
+  text: items.map((item) => `- ${item}`).join('\r'),
+  wrap: true,
+});
+
+/**
+ * A button that sends the given word as if the person typed it (Teams `imBack`), so it works the same
+ * as typing and needs no invoke handling.
+ */
+export const sendTextAction = (title: string, text: string): CardElement => ({
+  type: 'Action.Submit',
+  title,
+  data: { msteams: { type: 'imBack', value: text } },
+});
+
+/**
+ * Text that contains what people typed or what Teams sent (names): a RichTextBlock's TextRun is not
+ * read as markdown, so a name like "*Jan*" shows as it is instead of changing the layout.
+ */
+export const plainText = (
+  text: string,
+  options: { weight?: 'Bolder'; size?: 'Medium' | 'Large' } = {},
+): CardElement => ({
+  type: 'RichTextBlock',
+  inlines: [{ type: 'TextRun', text, ...options }],
+});

@@ -1,0 +1,27 @@
+import type { Locale } from '../domain/locale';
+import type { MessageKey } from './i18n';
+
+/**
+ * The words people type to the bot. Each feature adds its own entry; the help card and the message
+ * routes both read this list, so what help shows is what the bot answers.
+ */
+export interface CommandSpec {
+  id: string;
+  words: Readonly<Record<Locale, readonly string[]>>;
+  description: MessageKey;
+}
+
+export const COMMANDS = {
+  help: { id: 'help', words: { nl: ['hulp'], en: ['help'] }, description: 'help.command.help' },
+  welcome: { id: 'welcome', words: { nl: ['welkom'], en: ['welcome'] }, description: 'help.command.welcome' },
+} as const satisfies Record<string, CommandSpec>;
+
+export const ALL_COMMANDS: readonly CommandSpec[] = Object.values(COMMANDS);
+
+/** Matches the whole message, case-insensitively, in either language, ignoring surrounding punctuation. */
+export function commandPattern(command: CommandSpec): RegExp {
+  const words = [...command.words.nl, ...command.words.en].map((w) =>
+    w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+  );
+  return new RegExp(`^\\s*\\/?(?:${words.join('|')})[\\s.!?]*$`, 'i');
+}

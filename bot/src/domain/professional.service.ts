@@ -1,0 +1,53 @@
+import type { EffectLedger } from './effects';
+import { DomainError } from './errors';
+import type { FirstContact, Professional, ProfessionalRepository } from './professional';
+
+export interface FirstContactResult {
+  professional: Professional;
+  /** True when this call is the one that should send the welcome card. */
+  shouldWelcome: boolean;
+}
+
+const MAX_NAME_LENGTH = 256;
+
+export class ProfessionalService {
+  constructor(
+    private readonly professionals: ProfessionalRepository,
+    private readonly effects: EffectLedger,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  /**
+   * Records the person behind an activity (upserted, never duplicated) and decides, once, whether they
+   * still need a welcome. A welcome is only due where we can talk to them privately.
+   */
+  async recordContact(contact: FirstContact): Promise<FirstContactResult> {
+    if (!contact.tenantId || !contact.aadObjectId) {
+      throw new DomainError(
+        'IDENTITY_MISSING',
+        'An activity without tenant or AAD object id cannot be attributed',
+      );
+    }
+    const now = this.clock();
+    const clean: FirstContact = {
+      ...contact,
+      name: contact.name.trim().slice(0, MAX_NAME_LENGTH),
+    };
+    const professional = await this.professionals.upsertContact(clean, now);
+    if (professional.welcomedAt !== undefined || contact.address === undefined) {
+      return { professional, shouldWelcome: false };
+    }
+    // Teams delivers an install as conversationUpdate and installationUpdate, and may resend either:
+    // the ledger's unique key lets exactly one of them welcome.
+    const shouldWelcome = await this.effects.claim(
+      `welcome:${contact.tenantId}:${contact.aadObjectId}`,
+      'welcome',
+      now,
+    );
+    if (shouldWelcome) {
+      await this.professionals.recordWelcome(contact.tenantId, contact.aadObjectId, now);
+      return { professional: { ...professional, welcomedAt: now }, shouldWelcome };
+    }
+    return { professional, shouldWelcome };
+  }
+}

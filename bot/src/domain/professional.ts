@@ -1,0 +1,50 @@
+import type { Locale } from './locale';
+
+/**
+ * Where to reach a professional proactively: the parts of a Bot Framework conversation reference
+ * that are needed to post into their personal chat with the bot. Plain data; no Teams types here.
+ */
+export interface ProactiveAddress {
+  channelId: string;
+  serviceUrl: string;
+  conversationId: string;
+  conversationType: string | undefined;
+  tenantId: string;
+  botId: string;
+  botName: string | undefined;
+  userId: string;
+}
+
+export interface Professional {
+  id: string;
+  tenantId: string;
+  aadObjectId: string;
+  name: string;
+  locale: Locale;
+  timeZone: string | undefined;
+  managerAadObjectId: string | undefined;
+  /** Present once the person has a personal chat with the bot. */
+  address: ProactiveAddress | undefined;
+  welcomedAt: Date | undefined;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** What one activity tells us about the person who sent it (identity already verified by the channel). */
+export interface FirstContact {
+  tenantId: string;
+  aadObjectId: string;
+  name: string;
+  locale: Locale;
+  timeZone: string | undefined;
+  /** Only for personal chats: a group chat is not where their private cards belong. */
+  address: ProactiveAddress | undefined;
+}
+
+export interface ProfessionalRepository {
+  /** Creates or refreshes the record for (tenantId, aadObjectId); never makes a second one. */
+  upsertContact(contact: FirstContact, now: Date): Promise<Professional>;
+  /** Notes when the welcome went out (informational: the effect ledger is what makes it happen once). */
+  recordWelcome(tenantId: string, aadObjectId: string, at: Date): Promise<void>;
+  findByAadObjectId(tenantId: string, aadObjectId: string): Promise<Professional | undefined>;
+}

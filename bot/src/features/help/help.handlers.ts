@@ -1,0 +1,25 @@
+import { MessageFactory } from 'botbuilder';
+import type { Application, TurnState } from '@microsoft/teams-ai';
+import { toAttachment } from '../../cards/adaptive-card';
+import { ALL_COMMANDS, COMMANDS, commandPattern } from '../../cards/commands';
+import { translator } from '../../cards/i18n';
+import { localeOf } from '../shared/activity';
+import type { FeatureDeps } from '../shared/deps';
+import { helpCard } from './help.card';
+
+export function registerHelp(app: Application<TurnState>, deps: FeatureDeps): void {
+  app.message(commandPattern(COMMANDS.help), async (context) => {
+    const locale = localeOf(context.activity, deps.defaultLocale);
+    await context.sendActivity(
+      MessageFactory.attachment(toAttachment(helpCard(translator(locale), locale, ALL_COMMANDS))),
+    );
+  });
+}
+
+/** Registered last: any other message gets a pointer to help instead of silence. */
+export function registerFallback(app: Application<TurnState>, deps: FeatureDeps): void {
+  app.activity('message', async (context) => {
+    const locale = localeOf(context.activity, deps.defaultLocale);
+    await context.sendActivity(translator(locale)('reply.unknown'));
+  });
+}

@@ -1,0 +1,13 @@
+import type { Logger } from 'pino';
+import type { EffectLedger } from '../../domain/effects';
+import type { Locale } from '../../domain/locale';
+import type { ProfessionalService } from '../../domain/professional.service';
+
+/** What feature handlers may use: domain services and ports, never a database or HTTP client. */
+export interface FeatureDeps {
+  logger: Logger;
+  defaultLocale: Locale;
+  professionals: ProfessionalService;
+  effects: EffectLedger;
+  clock: () => Date;
+}

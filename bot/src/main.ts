@@ -1,0 +1,164 @@
+import path from 'node:path';
+import pino, { type Logger } from 'pino';
+import { createApp } from './app';
+import { createBotAdapter } from './bot-adapter';
+import { parseConfig, type Config } from './config';
+import { ProfessionalService } from './domain/professional.service';
+import { startServer, type RunningServer } from './server';
+import { ensureIndexes } from './store/collections';
+import { connectMongo, type MongoConnection } from './store/mongo';
+import { MongoEffectLedger } from './store/mongo-effect-ledger';
+import { MongoProfessionalRepository } from './store/mongo-professional.repository';
+import { resolveMongo, type ResolvedMongo } from './store/mongo-server.resolver';
+import { MongoStorage } from './store/mongo-storage';
+
+/** The repository root, whether this runs from bot/src (tsx) or from dist/bot/src (compiled). */
+export const PROJECT_ROOT = path.resolve(
+  __dirname,
+  __dirname.includes(`${path.sep}dist${path.sep}`) ? '../../..' : '../..',
+);
+
+export interface Service {
+  url: string;
+  port: number;
+  config: Config;
+  mongo: MongoConnection;
+  stop(): Promise<void>;
+}
+
+export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
+  return pino({
+    level: config.logLevel,
+    base: { service: 'werkplekleren-plus' },
+    // Tokens never reach the logs, whatever a caller passes along.
+    redact: {
+      paths: ['req.headers.authorization', '*.authorization', '*.token', '*.appPassword'],
+      censor: '[redacted]',
+    },
+  });
+}
+
+/**
+ * Wires config, MongoDB, repositories, services, the teams-ai app and the HTTP server. The only place
+ * that knows every part; tests start the real service through it.
+ */
+export async function startService(config: Config, logger: Logger = createLogger(config)): Promise<Service> {
+  let embedded: ResolvedMongo | undefined;
+  let mongo: MongoConnection | undefined;
+  try {
+    let uri = config.mongo.uri;
+    if (!uri) {
+      embedded = await resolveMongo({
+        projectRoot: PROJECT_ROOT,
+        ferretdbBin: config.mongo.ferretdbBin,
+        searchPath: config.mongo.searchPath,
+        dataDir: path.resolve(PROJECT_ROOT, config.mongo.dataDir),
+        onProgress: (line) => logger.info(line),
+      });
+      uri = embedded.uri;
+      logger.info({ kind: embedded.kind }, `embedded MongoDB: ${embedded.description}`);
+    }
+    mongo = await connectMongo(uri, config.mongo.dbName);
+    await ensureIndexes(mongo.db);
+    const db = mongo.db;
+
+    const clock = () => new Date();
+    const effects = new MongoEffectLedger(db);
+    const professionals = new ProfessionalService(new MongoProfessionalRepository(db), effects, clock);
+    const adapter = createBotAdapter(config.botAuth);
+    const app = createApp({
+      adapter,
+      storage: new MongoStorage(db),
+      deps: {
+        logger,
+        defaultLocale: config.defaultLocale,
+        professionals,
+        effects,
+        clock,
+      },
+    });
+
+    const connection = mongo;
+    const server: RunningServer = await startServer(
+      {
+        adapter,
+        app,
+        logger,
+        bodyLimitBytes: config.bodyLimitBytes,
+        isReady: () => connection.ping(),
+        tabDirectory: path.join(PROJECT_ROOT, 'dist', 'tab'),
+      },
+      config.host,
+      config.port,
+    );
+    logger.info(
+      { url: server.url, auth: config.botAuth ? config.botAuth.appType : 'local (unauthenticated)' },
+      'Werkplekleren+ is listening',
+    );
+
+    let stopping: Promise<void> | undefined;
+    return {
+      url: server.url,
+      port: server.port,
+      config,
+      mongo: connection,
+      stop() {
+        stopping ??= (async () => {
+          await server.close(config.shutdownTimeoutMs);
+          await connection.close();
+          await embedded?.stop();
+          logger.info('stopped');
+        })();
+        return stopping;
+      },
+    };
+  } catch (err) {
+    await mongo?.close().catch(() => undefined);
+    await embedded?.stop().catch(() => undefined);
+    throw err;
+  }
+}
+
+async function main(): Promise<void> {
+  // A local .env is a convenience for `npm start`; real deployments set the environment.
+  (await import('dotenv')).config({ path: path.join(PROJECT_ROOT, '.env'), quiet: true });
+  let config: Config;
+  try {
+    config = parseConfig(process.env);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n`);
+    process.exit(2);
+  }
+  const logger = createLogger(config);
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
+
+  let service: Service;
+  try {
+    service = await startService(config, logger);
+  } catch (err) {
+    const code = (err as { code?: unknown }).code;
+    if (code === 'MONGO_SERVER_UNAVAILABLE') {
+      process.stderr.write(`\n${(err as Error).message}\n\n`);
+    } else {
+      logger.fatal({ err }, 'start failed');
+    }
+    process.exit(1);
+  }
+
+  const shutdown = (signal: NodeJS.Signals) => {
+    logger.info({ signal }, 'shutting down');
+    service.stop().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
+}
+
+if (require.main === module) {
+  void main();
+}

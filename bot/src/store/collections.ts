@@ -1,0 +1,90 @@
+import type { Db, IndexDescription } from 'mongodb';
+
+/**
+ * Every collection of the product with its indexes, made at start (createIndexes is idempotent).
+ * Unique indexes are where a duplicate would be a bug: they are the last line of idempotency when
+ * Teams resends an invoke, someone double-clicks, or a job runs on two replicas at once.
+ * FerretDB (SQLite) has no partial indexes and no nested arrays, so keys stay flat.
+ */
+export const COLLECTIONS = {
+  professionals: 'professionals',
+  circles: 'circles',
+  trajects: 'trajects',
+  cycles: 'cycles',
+  sessions: 'sessions',
+  proposals: 'proposals',
+  talentConversations: 'talentConversations',
+  deliveries: 'deliveries',
+  jobs: 'jobs',
+  botState: 'botState',
+} as const;
+
+export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
+
+export const INDEXES: Readonly<Record<CollectionName, readonly IndexDescription[]>> = {
+  professionals: [
+    // One record per person per tenant, however often they are seen.
+    { key: { tenantId: 1, aadObjectId: 1 }, name: 'uniq_tenant_aad', unique: true },
+    { key: { tenantId: 1, managerAadObjectId: 1 }, name: 'by_manager' },
+  ],
+  circles: [
+    { key: { tenantId: 1, name: 1 }, name: 'uniq_tenant_name', unique: true },
+    { key: { tenantId: 1, memberAadObjectIds: 1 }, name: 'by_member' },
+    { key: { conversationId: 1 }, name: 'by_conversation' },
+  ],
+  trajects: [
+    // A professional composes one traject at a time; the start date tells successive ones apart.
+    { key: { tenantId: 1, ownerAadObjectId: 1, startDate: 1 }, name: 'uniq_owner_start', unique: true },
+  ],
+  cycles: [{ key: { circleId: 1, weekStart: 1 }, name: 'uniq_circle_week', unique: true }],
+  sessions: [
+    // The four days of a cycle are four sessions, never more.
+    { key: { cycleId: 1, dayIndex: 1 }, name: 'uniq_cycle_day', unique: true },
+    { key: { meetingId: 1 }, name: 'by_meeting' },
+  ],
+  proposals: [
+    { key: { idempotencyKey: 1 }, name: 'uniq_idempotency_key', unique: true },
+    { key: { circleId: 1, createdAt: -1 }, name: 'by_circle' },
+  ],
+  talentConversations: [
+    {
+      key: { tenantId: 1, professionalAadObjectId: 1, dueDate: 1 },
+      name: 'uniq_professional_due',
+      unique: true,
+    },
+    { key: { tenantId: 1, managerAadObjectId: 1, dueDate: 1 }, name: 'by_manager_due' },
+  ],
+  deliveries: [
+    // The outbox: one row per effect (e.g. "nudge 7 days before conversation X"); sent at most once.
+    { key: { key: 1 }, name: 'uniq_key', unique: true },
+    { key: { status: 1, notBefore: 1 }, name: 'by_status_due' },
+  ],
+  jobs: [
+    { key: { key: 1 }, name: 'uniq_key', unique: true },
+    { key: { status: 1, runAt: 1 }, name: 'by_status_run_at' },
+  ],
+  // Turn state of teams-ai: one document per revision; a revision is written by inserting the next number,
+  // so this unique index is what refuses a stale write (see mongo-storage.ts).
+  botState: [{ key: { key: 1, rev: -1 }, name: 'uniq_key_rev', unique: true }],
+};
+
+export async function ensureIndexes(db: Db): Promise<void> {
+  const existing = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
+  for (const [name, indexes] of Object.entries(INDEXES)) {
+    if (!existing.has(name)) {
+      await db.createCollection(name).catch((err: unknown) => {
+        // Another replica starting at the same moment may have made it first.
+        if (!isNamespaceExists(err)) throw err;
+      });
+    }
+    // One index per call: FerretDB 1.24 panics on a createIndexes of several indexes that all exist already
+    // (a second replica starting, or any restart), dropping the connection.
+    for (const { key, ...options } of indexes) {
+      await db.collection(name).createIndex(key, options);
+    }
+  }
+}
+
+function isNamespaceExists(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === 48;
+}

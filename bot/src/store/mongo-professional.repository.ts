@@ -1,0 +1,87 @@
+import type { Collection, Db, ObjectId } from 'mongodb';
+import type { Locale } from '../domain/locale';
+import type {
+  FirstContact,
+  ProactiveAddress,
+  Professional,
+  ProfessionalRepository,
+} from '../domain/professional';
+import { COLLECTIONS } from './collections';
+import { isDuplicateKeyError } from './mongo-errors';
+
+interface ProfessionalDocument {
+  _id: ObjectId;
+  tenantId: string;
+  aadObjectId: string;
+  name: string;
+  locale: Locale;
+  timeZone?: string;
+  managerAadObjectId?: string;
+  address?: ProactiveAddress;
+  welcomedAt?: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export class MongoProfessionalRepository implements ProfessionalRepository {
+  private readonly collection: Collection<ProfessionalDocument>;
+
+  constructor(db: Db) {
+    this.collection = db.collection<ProfessionalDocument>(COLLECTIONS.professionals);
+  }
+
+  async upsertContact(contact: FirstContact, now: Date): Promise<Professional> {
+    const set: Partial<ProfessionalDocument> = {
+      name: contact.name,
+      locale: contact.locale,
+      updatedAt: now,
+    };
+    // Never erase what we learnt earlier: a group-chat message carries no personal address and
+    // a web client may not send a time zone.
+    if (contact.timeZone) set.timeZone = contact.timeZone;
+    if (contact.address) set.address = contact.address;
+
+    const run = () =>
+      this.collection.findOneAndUpdate(
+        { tenantId: contact.tenantId, aadObjectId: contact.aadObjectId },
+        { $set: set, $setOnInsert: { createdAt: now } },
+        { upsert: true, returnDocument: 'after' },
+      );
+    let doc: ProfessionalDocument | null;
+    try {
+      doc = await run();
+    } catch (err) {
+      // Two first messages at the same moment: both try to insert, the unique index lets one win,
+      // and the loser's retry is a plain update of the winner's document.
+      if (!isDuplicateKeyError(err)) throw err;
+      doc = await run();
+    }
+    if (!doc) throw new Error('upsert returned no document');
+    return toProfessional(doc);
+  }
+
+  async recordWelcome(tenantId: string, aadObjectId: string, at: Date): Promise<void> {
+    await this.collection.updateOne({ tenantId, aadObjectId }, { $set: { welcomedAt: at } });
+  }
+
+  async findByAadObjectId(tenantId: string, aadObjectId: string): Promise<Professional | undefined> {
+    const doc = await this.collection.findOne({ tenantId, aadObjectId });
+    return doc ? toProfessional(doc) : undefined;
+  }
+}
+
+function toProfessional(doc: ProfessionalDocument): Professional {
+  return {
+    id: doc._id.toHexString(),
+    tenantId: doc.tenantId,
+    aadObjectId: doc.aadObjectId,
+    name: doc.name,
+    locale: doc.locale,
+    timeZone: doc.timeZone,
+    managerAadObjectId: doc.managerAadObjectId,
+    address: doc.address,
+    welcomedAt: doc.welcomedAt,
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
+  };
+}

@@ -1,0 +1,21 @@
+// Bundles the Teams tab (browser code with @microsoft/teams-js) into dist/tab, next to its static files.
+import { build } from 'esbuild';
+import { cp, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const out = path.resolve(here, '..', 'dist', 'tab');
+
+await mkdir(out, { recursive: true });
+await cp(path.join(here, 'public'), out, { recursive: true });
+await build({
+  entryPoints: [path.join(here, 'src', 'index.ts')],
+  bundle: true,
+  minify: true,
+  sourcemap: true,
+  format: 'esm',
+  target: ['es2020'],
+  outfile: path.join(out, 'index.js'),
+  logLevel: 'warning',
+});
