@@ -21,6 +21,7 @@ export const CONFIG_HINTS: Readonly<Record<string, string>> = {
   HOST: 'an interface address to listen on, e.g. 0.0.0.0 or 127.0.0.1',
   PORT: 'a TCP port number from 0 to 65535 (0 picks a free port), e.g. 3978',
   LOG_LEVEL: "one of 'fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'",
+  LOG_FORMAT: "one of 'auto' (readable in a terminal, JSON otherwise), 'json', 'pretty'",
   MicrosoftAppId:
     "the bot's Microsoft Entra app (client) id, a GUID like 00000000-0000-0000-0000-000000000000",
   MicrosoftAppPassword:
@@ -48,6 +49,7 @@ const schema = z
       emptyToUndefined,
       z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional().default('info'),
     ),
+    LOG_FORMAT: z.preprocess(emptyToUndefined, z.enum(['auto', 'json', 'pretty']).optional().default('auto')),
     MicrosoftAppId: z.preprocess(emptyToUndefined, z.string().trim().regex(GUID).optional()),
     MicrosoftAppPassword: optionalString,
     MicrosoftAppType: z.preprocess(
@@ -129,6 +131,7 @@ export interface Config {
   host: string;
   port: number;
   logLevel: Env['LOG_LEVEL'];
+  logFormat: Env['LOG_FORMAT'];
   /** Undefined means local mode: the Bot Framework accepts unauthenticated activities. */
   botAuth: BotAuthConfig | undefined;
   mongo: {
@@ -181,6 +184,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     host: e.HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
     botAuth: e.MicrosoftAppId
       ? {
           appId: e.MicrosoftAppId,

@@ -26,7 +26,9 @@ export interface Service {
   stop(): Promise<void>;
 }
 
-export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
+export function createLogger(config: Pick<Config, 'logLevel' | 'logFormat'>): Logger {
+  const pretty =
+    config.logFormat === 'pretty' || (config.logFormat === 'auto' && process.stdout.isTTY === true);
   return pino({
     level: config.logLevel,
     base: { service: 'werkplekleren-plus' },
@@ -35,6 +37,14 @@ export function createLogger(config: Pick<Config, 'logLevel'>): Logger {
       paths: ['req.headers.authorization', '*.authorization', '*.token', '*.appPassword'],
       censor: '[redacted]',
     },
+    ...(pretty
+      ? {
+          transport: {
+            target: 'pino-pretty',
+            options: { ignore: 'pid,hostname,service', translateTime: 'HH:MM:ss' },
+          },
+        }
+      : {}),
   });
 }
 

@@ -23,6 +23,8 @@ export interface ReceivedActivity {
  */
 export class FakeBotConnector {
   readonly received: ReceivedActivity[] = [];
+  /** How long to wait before answering each send (a slow Bot Connector). */
+  delayMs = 0;
   private server: Server | undefined;
   private counter = 0;
   private waiters: (() => void)[] = [];
@@ -102,6 +104,7 @@ export class FakeBotConnector {
       body,
     });
     this.counter += 1;
+    if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
     res.writeHead(201, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ id: `activity-${this.counter}` }));
     const waiters = this.waiters.splice(0);

@@ -21,6 +21,7 @@ describe('parseConfig', () => {
       host: '0.0.0.0',
       port: 3978,
       logLevel: 'info',
+      logFormat: 'auto',
       botAuth: undefined,
       mongo: { uri: undefined, dbName: 'werkplekleren', dataDir: '.data' },
       bodyLimitBytes: 1048576,

@@ -390,7 +390,9 @@ async function launchFerretDb(
     '--telemetry=disable',
     '--log-level=WARN',
   ];
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: Ctrl-C in a terminal signals the whole foreground group, and the database must
+  // outlive the service's drain of turns in flight; the service stops it last (or the exit hook kills it).
+  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   trackChild(child, pidFile);
 
   const tail: string[] = [];
