@@ -147,8 +147,13 @@ async function main(): Promise<void> {
     service = await startService(config, logger);
   } catch (err) {
     const code = (err as { code?: unknown }).code;
-    if (code === 'MONGO_SERVER_UNAVAILABLE') {
+    if (code === 'MONGO_SERVER_UNAVAILABLE' || code === 'DATA_DIR_IN_USE') {
       process.stderr.write(`\n${(err as Error).message}\n\n`);
+    } else if (code === 'EADDRINUSE') {
+      process.stderr.write(
+        `\nPort ${config.port} on ${config.host} is already in use: is Werkplekleren+ already running? ` +
+          `Stop it, or start this one with another PORT.\n\n`,
+      );
     } else {
       logger.fatal({ err }, 'start failed');
     }

@@ -182,6 +182,28 @@ describe('FerretDB from the project cache', () => {
     await server.stop();
   });
 
+  it('refuses a data dir whose FerretDB still serves another running process, and leaves it running', async () => {
+    const dataDir = makeTempDir('mongo-resolver-in-use-');
+    const first = track(await startFerretDb({ bin: ferretdbBin, dataDir }));
+    const pidFile = path.join(dataDir, 'ferretdb', 'ferretdb.pid');
+    const [ferretPid] = fs.readFileSync(pidFile, 'utf8').trim().split(/\s+/);
+    // Another live process stands in for a second `npm start` that owns this FerretDB.
+    const owner = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    try {
+      fs.writeFileSync(pidFile, `${ferretPid} ${owner.pid}\n`);
+      await expect(startFerretDb({ bin: ferretdbBin, dataDir })).rejects.toMatchObject({
+        code: 'DATA_DIR_IN_USE',
+        message: expect.stringContaining(`pid ${owner.pid}`),
+      });
+      await expect(withClient(first.uri, (c) => c.db('admin').command({ ping: 1 }))).resolves.toMatchObject({
+        ok: 1,
+      });
+    } finally {
+      owner.kill();
+      await first.stop();
+    }
+  });
+
   it('stop() is idempotent, frees the port and removes its temp dir', async () => {
     const server = track(await startFerretDb({ bin: ferretdbBin }));
     const port = portOf(server.uri);

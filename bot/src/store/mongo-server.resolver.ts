@@ -342,6 +342,21 @@ function trackChild(child: ChildProcess, pidFile: string): void {
 
 class PortInUseError extends Error {}
 
+/** Another running process (probably another `npm start`) uses the same data directory. */
+export class DataDirInUseError extends Error {
+  readonly code = 'DATA_DIR_IN_USE';
+  constructor(
+    readonly dataDir: string,
+    readonly ownerPid: number,
+  ) {
+    super(
+      `The embedded database in ${dataDir} is in use by another running process (pid ${ownerPid}), ` +
+        `probably Werkplekleren+ started earlier. Stop that one first, or give this one its own DATA_DIR.`,
+    );
+    this.name = 'DataDirInUseError';
+  }
+}
+
 export async function startFerretDb(opts: StartFerretDbOptions): Promise<ResolvedMongo> {
   const ownsDir = opts.dataDir === undefined;
   const baseDir = opts.dataDir ?? (await fsp.mkdtemp(path.join(os.tmpdir(), 'ferretdb-')));
@@ -415,7 +430,8 @@ async function launchFerretDb(
     exited ??= `could not start: ${err.message}`;
   });
 
-  if (child.pid !== undefined) await fsp.writeFile(pidFile, `${child.pid}\n`);
+  // Our own pid too: a later start can then tell a leftover (owner gone) from a data dir in use.
+  if (child.pid !== undefined) await fsp.writeFile(pidFile, `${child.pid} ${process.pid}\n`);
 
   const uri = loopbackUri(port);
   const deadline = Date.now() + READY_TIMEOUT_MS;
@@ -497,12 +513,20 @@ async function killLeftover(
   onProgress: ((line: string) => void) | undefined,
 ): Promise<void> {
   let pid: number;
+  let ownerPid: number;
   try {
-    pid = Number.parseInt(await fsp.readFile(pidFile, 'utf8'), 10);
+    [pid = NaN, ownerPid = NaN] = (await fsp.readFile(pidFile, 'utf8'))
+      .trim()
+      .split(/\s+/)
+      .map((n) => Number.parseInt(n, 10));
   } catch {
     return;
   }
   if (Number.isInteger(pid) && pid > 0 && isOurFerretDb(pid)) {
+    if (Number.isInteger(ownerPid) && ownerPid !== process.pid && isAlive(ownerPid)) {
+      // Still serving a running service: taking it away would break that service mid-turn.
+      throw new DataDirInUseError(path.dirname(path.dirname(pidFile)), ownerPid);
+    }
     onProgress?.(`[mongo] stopping leftover FerretDB (pid ${pid}) from a previous run on this data dir`);
     try {
       process.kill(pid, 'SIGTERM');
@@ -527,6 +551,15 @@ async function killLeftover(
  * Alive and still a FerretDB: pids get reused, so a bare pid is not proof. A zombie has
  * an empty cmdline, so this also turns false once the process is dead but not yet reaped.
  */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function isOurFerretDb(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -544,7 +577,9 @@ function isOurFerretDb(pid: number): boolean {
 async function removePidFile(pidFile: string, pid: number | undefined): Promise<void> {
   try {
     // Only our own: a later start may already have written its pid here.
-    if ((await fsp.readFile(pidFile, 'utf8')).trim() === String(pid)) await fsp.rm(pidFile, { force: true });
+    if ((await fsp.readFile(pidFile, 'utf8')).trim().split(/\s+/)[0] === String(pid)) {
+      await fsp.rm(pidFile, { force: true });
+    }
   } catch {
     // Already gone.
   }
