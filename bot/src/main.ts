@@ -74,7 +74,10 @@ export async function startService(config: Config, logger: Logger = createLogger
 
     const clock = () => new Date();
     const effects = new MongoEffectLedger(db);
-    const professionals = new ProfessionalService(new MongoProfessionalRepository(db), effects, clock);
+    const professionals = new ProfessionalService(new MongoProfessionalRepository(db), effects, {
+      defaultLocale: config.defaultLocale,
+      clock,
+    });
     const adapter = createBotAdapter(config.botAuth);
     const app = createApp({
       adapter,

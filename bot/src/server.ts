@@ -30,13 +30,40 @@ export interface RunningServer {
  * The minimum an activity needs before the adapter may see it. Everything else passes through:
  * Teams adds fields over time and the adapter and teams-ai read what they know.
  */
+const channelAccount = z.looseObject({
+  id: z.string().min(1).max(1024),
+  name: z.string().max(1024).optional(),
+  aadObjectId: z.string().max(128).optional(),
+});
+
 const activitySchema = z.looseObject({
   type: z.string().min(1).max(100),
+  id: z.string().max(1024).optional(),
   channelId: z.string().min(1).max(100),
   serviceUrl: z.url({ protocol: /^https?$/ }).max(2048),
-  conversation: z.looseObject({ id: z.string().min(1).max(1024) }),
-  from: z.looseObject({ id: z.string().min(1).max(1024) }).optional(),
-  id: z.string().max(1024).optional(),
+  conversation: z.looseObject({
+    id: z.string().min(1).max(1024),
+    conversationType: z.string().max(100).optional(),
+    tenantId: z.string().max(128).optional(),
+  }),
+  from: channelAccount.nullish(),
+  recipient: channelAccount.nullish(),
+  // The fields below are read by our handlers or teams-ai; a wrong shape is refused here rather than
+  // failing somewhere inside the turn.
+  text: z.string().nullish(),
+  locale: z.string().max(100).nullish(),
+  action: z.string().max(100).nullish(),
+  entities: z
+    .array(z.looseObject({ type: z.string().max(100) }))
+    .max(100)
+    .nullish(),
+  membersAdded: z.array(channelAccount).max(1000).nullish(),
+  membersRemoved: z.array(channelAccount).max(1000).nullish(),
+  attachments: z
+    .array(z.looseObject({ contentType: z.string().max(256) }))
+    .max(50)
+    .nullish(),
+  channelData: z.looseObject({}).nullish(),
 });
 
 interface ErrorBody {

@@ -1,6 +1,8 @@
 import { MongoClient } from 'mongodb';
 import type { Service } from '../../bot/src/main';
 import {
+  cardSubmit,
+  personalInstallWithoutLocale,
   groupConversation,
   groupInstall,
   installationUpdate,
@@ -111,6 +113,29 @@ describe('the bot over HTTP', () => {
       .filter((r) => JSON.stringify(cardOf(r)?.content).includes('Welkom bij Werkplekleren+'));
     expect(welcomes).toHaveLength(1);
     expect(await professionals().countDocuments({ aadObjectId: fatima.aadObjectId })).toBe(1);
+  });
+
+  it('leaves the welcome to the install event that states a language, even when the other one comes first', async () => {
+    const olivia = person('Olivia Brown', 'en-GB');
+    const silent = personalInstallWithoutLocale(connector.serviceUrl, olivia);
+    expect((await postActivity(service, silent)).status).toBe(200);
+    expect(connector.messages(silent.conversation.id)).toHaveLength(0);
+    expect(await professionals().countDocuments({ aadObjectId: olivia.aadObjectId })).toBe(1);
+
+    await postActivity(service, installationUpdate(connector.serviceUrl, olivia));
+    const cards = connector.messages(silent.conversation.id).map((r) => JSON.stringify(cardOf(r)?.content));
+    expect(cards).toEqual([expect.stringContaining('Welcome to Werkplekleren+')]);
+    expect(await professionals().findOne({ aadObjectId: olivia.aadObjectId })).toMatchObject({
+      locale: 'en',
+    });
+  });
+
+  it('answers the help button on the welcome card', async () => {
+    const mila = person('Mila de Boer');
+    const submit = cardSubmit(connector.serviceUrl, mila, { verb: 'help.show' });
+    expect((await postActivity(service, submit)).status).toBe(200);
+    const cards = connector.messages(submit.conversation.id).map((r) => JSON.stringify(cardOf(r)?.content));
+    expect(cards).toEqual([expect.stringContaining('Welkom bij'), expect.stringContaining('Wat kan ik?')]);
   });
 
   it('introduces itself once in a group chat and keeps no personal address there', async () => {

@@ -90,3 +90,19 @@ export function groupInstall(serviceUrl: string, who: Person, conversation = gro
     membersAdded: [{ id: BOT_ID }],
   };
 }
+
+/** What Teams sends when someone presses an Action.Submit button on a card the bot sent. */
+export function cardSubmit(
+  serviceUrl: string,
+  who: Person,
+  value: Record<string, unknown>,
+  conversation = personalConversation(who),
+) {
+  return { ...base(serviceUrl, who, conversation), type: 'message', value, replyToId: 'card-activity-1' };
+}
+
+/** A conversationUpdate as the Agents Playground sends it: no locale, no clientInfo. */
+export function personalInstallWithoutLocale(serviceUrl: string, who: Person) {
+  const { locale: _locale, entities: _entities, ...rest } = personalInstall(serviceUrl, who);
+  return rest;
+}

@@ -3,6 +3,7 @@ import { translator } from '../../bot/src/cards/i18n';
 import type * as AdaptiveCards from 'adaptivecards';
 import type { AdaptiveCard } from '../../bot/src/cards/adaptive-card';
 import type { Locale } from '../../bot/src/domain/locale';
+import { VERBS } from '../../bot/src/cards/verbs';
 import { helpCard } from '../../bot/src/features/help/help.card';
 import { groupIntroCard, welcomeCard } from '../../bot/src/features/welcome/welcome.card';
 
@@ -33,9 +34,9 @@ const locales: Locale[] = ['nl', 'en'];
 describe.each(locales)('cards in %s', (locale) => {
   const t = translator(locale);
   const cards: [string, AdaptiveCard][] = [
-    ['welcome', welcomeCard(t, locale, 'Sanne de Vries')],
-    ['welcome without a name', welcomeCard(t, locale, undefined)],
-    ['group introduction', groupIntroCard(t, locale)],
+    ['welcome', welcomeCard(t, 'Sanne de Vries')],
+    ['welcome without a name', welcomeCard(t, undefined)],
+    ['group introduction', groupIntroCard(t)],
     ['help', helpCard(t, locale, ALL_COMMANDS)],
   ];
 
@@ -50,7 +51,7 @@ describe.each(locales)('cards in %s', (locale) => {
   );
 
   it("puts the person's name in a TextRun, where markdown does not apply", () => {
-    const card = welcomeCard(t, locale, '*Bold* [link](http://x)');
+    const card = welcomeCard(t, '*Bold* [link](http://x)');
     const runs = card.body.filter((e) => e.type === 'RichTextBlock');
     expect(JSON.stringify(runs)).toContain('*Bold* [link](http://x)');
     const textBlocks = card.body.filter((e) => e.type === 'TextBlock');
@@ -65,19 +66,19 @@ describe.each(locales)('cards in %s', (locale) => {
     }
   });
 
-  it('points the welcome button at the help word of this language', () => {
-    const card = welcomeCard(t, locale, 'Sanne');
-    expect(card.actions?.[0]).toMatchObject({
-      type: 'Action.Submit',
-      data: { msteams: { type: 'imBack', value: locale === 'nl' ? 'hulp' : 'help' } },
-    });
+  it('gives the welcome and introduction cards a button that asks for help by verb', () => {
+    for (const card of [welcomeCard(t, 'Sanne'), groupIntroCard(t)]) {
+      expect(card.actions).toEqual([
+        { type: 'Action.Submit', title: t('welcome.action.help'), data: { verb: VERBS.showHelp } },
+      ]);
+    }
   });
 });
 
 describe('card validation', () => {
   it('catches a broken card, so the checks above can fail', () => {
     const broken = {
-      ...welcomeCard(translator('nl'), 'nl', 'X'),
+      ...welcomeCard(translator('nl'), 'X'),
       body: [{ type: 'TextBlock', text: 'x', size: 'Gigantic' }],
     };
     expect(validate(broken as AdaptiveCard).length).toBeGreaterThan(0);

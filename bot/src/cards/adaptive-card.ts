@@ -74,13 +74,13 @@ export const bulletList = (items: readonly string[]): CardElement => ({
 });
 
 /**
- * A button that sends the given word as if the person typed it (Teams `imBack`), so it works the same
- * as typing and needs no invoke handling.
+ * A button that posts `{ verb }` back to the bot as a message (Action.Submit). Not `msteams.imBack`:
+ * the Agents Playground fails on any `msteams` key in submit data ("object is not extensible").
  */
-export const sendTextAction = (title: string, text: string): CardElement => ({
+export const submitAction = (title: string, verb: string): CardElement => ({
   type: 'Action.Submit',
   title,
-  data: { msteams: { type: 'imBack', value: text } },
+  data: { verb },
 });
 
 /**

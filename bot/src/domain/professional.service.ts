@@ -1,5 +1,6 @@
 import type { EffectLedger } from './effects';
 import { DomainError } from './errors';
+import type { Locale } from './locale';
 import type { FirstContact, Professional, ProfessionalRepository } from './professional';
 
 export interface FirstContactResult {
@@ -14,27 +15,31 @@ export class ProfessionalService {
   constructor(
     private readonly professionals: ProfessionalRepository,
     private readonly effects: EffectLedger,
-    private readonly clock: () => Date = () => new Date(),
+    private readonly options: { defaultLocale: Locale; clock: () => Date },
   ) {}
 
   /**
    * Records the person behind an activity (upserted, never duplicated) and decides, once, whether they
-   * still need a welcome. A welcome is only due where we can talk to them privately.
+   * still need a welcome. A welcome is only due where we can talk to them privately, and only from an
+   * activity the caller trusts to know their language (`mayWelcome`).
    */
-  async recordContact(contact: FirstContact): Promise<FirstContactResult> {
+  async recordContact(
+    contact: FirstContact,
+    { mayWelcome }: { mayWelcome: boolean },
+  ): Promise<FirstContactResult> {
     if (!contact.tenantId || !contact.aadObjectId) {
       throw new DomainError(
         'IDENTITY_MISSING',
         'An activity without tenant or AAD object id cannot be attributed',
       );
     }
-    const now = this.clock();
+    const now = this.options.clock();
     const clean: FirstContact = {
       ...contact,
       name: contact.name.trim().slice(0, MAX_NAME_LENGTH),
     };
-    const professional = await this.professionals.upsertContact(clean, now);
-    if (professional.welcomedAt !== undefined || contact.address === undefined) {
+    const professional = await this.professionals.upsertContact(clean, now, this.options.defaultLocale);
+    if (!mayWelcome || professional.welcomedAt !== undefined || contact.address === undefined) {
       return { professional, shouldWelcome: false };
     }
     // Teams delivers an install as conversationUpdate and installationUpdate, and may resend either:

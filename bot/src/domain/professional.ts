@@ -35,7 +35,8 @@ export interface FirstContact {
   tenantId: string;
   aadObjectId: string;
   name: string;
-  locale: Locale;
+  /** Undefined when the activity carried no locale (then what we knew stays, or the default for someone new). */
+  locale: Locale | undefined;
   timeZone: string | undefined;
   /** Only for personal chats: a group chat is not where their private cards belong. */
   address: ProactiveAddress | undefined;
@@ -43,7 +44,7 @@ export interface FirstContact {
 
 export interface ProfessionalRepository {
   /** Creates or refreshes the record for (tenantId, aadObjectId); never makes a second one. */
-  upsertContact(contact: FirstContact, now: Date): Promise<Professional>;
+  upsertContact(contact: FirstContact, now: Date, localeIfNew: Locale): Promise<Professional>;
   /** Notes when the welcome went out (informational: the effect ledger is what makes it happen once). */
   recordWelcome(tenantId: string, aadObjectId: string, at: Date): Promise<void>;
   findByAadObjectId(tenantId: string, aadObjectId: string): Promise<Professional | undefined>;

@@ -30,12 +30,11 @@ export class MongoProfessionalRepository implements ProfessionalRepository {
     this.collection = db.collection<ProfessionalDocument>(COLLECTIONS.professionals);
   }
 
-  async upsertContact(contact: FirstContact, now: Date): Promise<Professional> {
-    const set: Partial<ProfessionalDocument> = {
-      name: contact.name,
-      locale: contact.locale,
-      updatedAt: now,
-    };
+  async upsertContact(contact: FirstContact, now: Date, localeIfNew: Locale): Promise<Professional> {
+    const set: Partial<ProfessionalDocument> = { name: contact.name, updatedAt: now };
+    const setOnInsert: Partial<ProfessionalDocument> = { createdAt: now };
+    if (contact.locale) set.locale = contact.locale;
+    else setOnInsert.locale = localeIfNew;
     // Never erase what we learnt earlier: a group-chat message carries no personal address and
     // a web client may not send a time zone.
     if (contact.timeZone) set.timeZone = contact.timeZone;
@@ -44,7 +43,7 @@ export class MongoProfessionalRepository implements ProfessionalRepository {
     const run = () =>
       this.collection.findOneAndUpdate(
         { tenantId: contact.tenantId, aadObjectId: contact.aadObjectId },
-        { $set: set, $setOnInsert: { createdAt: now } },
+        { $set: set, $setOnInsert: setOnInsert },
         { upsert: true, returnDocument: 'after' },
       );
     let doc: ProfessionalDocument | null;

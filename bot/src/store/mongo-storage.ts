@@ -124,14 +124,20 @@ export class MongoStorage implements Storage {
 
   /** The newest revision of each key (the revision being pruned may still be seen; the newest wins). */
   private async heads(keys: readonly string[]): Promise<Map<string, RevisionDocument>> {
-    const docs = await this.collection
-      .find({ key: { $in: [...keys] } }, { projection: { _id: 0 } })
-      .sort({ key: 1, rev: -1 })
-      .toArray();
+    // One equality query per key rather than one `$in`: FerretDB pushes equality down to SQLite and its
+    // index, but scans the whole collection for `$in` (measured with `npm run bench`).
+    const perKey = await Promise.all(
+      [...new Set(keys)].map((key) =>
+        this.collection
+          .find({ key }, { projection: { _id: 0 } })
+          .sort({ rev: -1 })
+          .limit(1)
+          .toArray(),
+      ),
+    );
     const heads = new Map<string, RevisionDocument>();
-    for (const doc of docs) {
-      const current = heads.get(doc.key);
-      if (!current || doc.rev > current.rev) heads.set(doc.key, doc);
+    for (const [doc] of perKey) {
+      if (doc) heads.set(doc.key, doc);
     }
     return heads;
   }

@@ -7,7 +7,7 @@ export type ConversationKind = 'personal' | 'groupChat' | 'channel' | 'unknown';
 
 export function conversationKind(activity: Partial<Activity>): ConversationKind {
   const type = activity.conversation?.conversationType;
-  // The Agents Playground and older clients leave conversationType out of one-to-one chats.
+  // Older clients and hand-written activities may leave conversationType out of one-to-one chats.
   if (type === undefined || type === 'personal')
     return activity.conversation?.isGroup ? 'groupChat' : 'personal';
   if (type === 'groupChat' || type === 'channel') return type;
@@ -39,14 +39,17 @@ export function localeOf(activity: Partial<Activity>, fallback: Locale): Locale 
   return resolveLocale(activity.locale ?? clientInfo(activity).locale, fallback);
 }
 
+/** The locale the activity itself states, if any (not a fallback). */
+export function statedLocaleOf(activity: Partial<Activity>): Locale | undefined {
+  const stated = activity.locale ?? clientInfo(activity).locale;
+  return stated ? resolveLocale(stated) : undefined;
+}
+
 /**
  * The person behind an activity, as the channel vouches for them. Identity comes from the activity's
  * `from.aadObjectId` after channel authentication, never from anything a person typed.
  */
-export function contactFromActivity(
-  activity: Partial<Activity>,
-  fallbackLocale: Locale,
-): FirstContact | undefined {
+export function contactFromActivity(activity: Partial<Activity>): FirstContact | undefined {
   const aadObjectId = activity.from?.aadObjectId;
   const tenantId = tenantIdOf(activity);
   if (!aadObjectId || !tenantId) return undefined;
@@ -54,7 +57,7 @@ export function contactFromActivity(
     tenantId,
     aadObjectId,
     name: activity.from?.name ?? '',
-    locale: localeOf(activity, fallbackLocale),
+    locale: statedLocaleOf(activity),
     timeZone: normaliseTimeZone(clientInfo(activity).timezone),
     address: conversationKind(activity) === 'personal' ? addressOf(activity, tenantId) : undefined,
   };

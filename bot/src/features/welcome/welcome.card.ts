@@ -4,16 +4,14 @@ import {
   heading,
   paragraph,
   plainText,
-  sendTextAction,
   subheading,
+  submitAction,
   type AdaptiveCard,
 } from '../../cards/adaptive-card';
-import { COMMANDS } from '../../cards/commands';
+import { VERBS } from '../../cards/verbs';
 import type { Translate } from '../../cards/i18n';
-import type { Locale } from '../../domain/locale';
 
-export function welcomeCard(t: Translate, locale: Locale, name: string | undefined): AdaptiveCard {
-  const helpWord = COMMANDS.help.words[locale][0] ?? 'help';
+export function welcomeCard(t: Translate, name: string | undefined): AdaptiveCard {
   return adaptiveCard({
     fallbackText: t('welcome.fallback'),
     speak: `${t('welcome.title')}. ${t('welcome.intro')}`,
@@ -31,16 +29,15 @@ export function welcomeCard(t: Translate, locale: Locale, name: string | undefin
       paragraph(t('welcome.accountability'), { subtle: true }),
       paragraph(t('welcome.next')),
     ],
-    actions: [sendTextAction(t('welcome.action.help'), helpWord)],
+    actions: [submitAction(t('welcome.action.help'), VERBS.showHelp)],
   });
 }
 
-export function groupIntroCard(t: Translate, locale: Locale): AdaptiveCard {
-  const helpWord = COMMANDS.help.words[locale][0] ?? 'help';
+export function groupIntroCard(t: Translate): AdaptiveCard {
   return adaptiveCard({
     fallbackText: t('group.fallback'),
     speak: `${t('group.title')}. ${t('group.intro')}`,
     body: [heading(t('group.title')), paragraph(t('group.intro')), paragraph(t('welcome.next'))],
-    actions: [sendTextAction(t('welcome.action.help'), helpWord)],
+    actions: [submitAction(t('welcome.action.help'), VERBS.showHelp)],
   });
 }

@@ -3,7 +3,14 @@ import type { Application, TurnState } from '@microsoft/teams-ai';
 import { toAttachment } from '../../cards/adaptive-card';
 import { COMMANDS, commandPattern } from '../../cards/commands';
 import { translator } from '../../cards/i18n';
-import { botWasAdded, contactFromActivity, conversationKind, localeOf, turnLogger } from '../shared/activity';
+import {
+  botWasAdded,
+  contactFromActivity,
+  conversationKind,
+  localeOf,
+  statedLocaleOf,
+  turnLogger,
+} from '../shared/activity';
 import type { FeatureDeps } from '../shared/deps';
 import { groupIntroCard, welcomeCard } from './welcome.card';
 
@@ -16,24 +23,34 @@ function isContactActivity(context: TurnContext): boolean {
   return false;
 }
 
+/**
+ * Teams sends a personal install as a conversationUpdate and an installationUpdate at the same moment,
+ * and the conversationUpdate may carry no locale. Let that one record the person but leave the welcome
+ * to an activity that knows their language, so nobody with an English Teams gets a Dutch welcome.
+ */
+function mayWelcome(context: TurnContext): boolean {
+  const { activity } = context;
+  return activity.type !== 'conversationUpdate' || statedLocaleOf(activity) !== undefined;
+}
+
 export function registerWelcome(app: Application<TurnState>, deps: FeatureDeps): void {
   app.turn('beforeTurn', async (context) => {
     if (!isContactActivity(context)) return true;
     const log = turnLogger(context, deps.logger);
-    const contact = contactFromActivity(context.activity, deps.defaultLocale);
+    const contact = contactFromActivity(context.activity);
     if (!contact) {
       // Without an Entra id we cannot attribute anything; the turn still runs (help works for anyone).
       log.warn('activity without from.aadObjectId or tenant; contact not recorded');
       return true;
     }
-    const { professional, shouldWelcome } = await deps.professionals.recordContact(contact);
+    const { professional, shouldWelcome } = await deps.professionals.recordContact(contact, {
+      mayWelcome: mayWelcome(context),
+    });
     log.debug({ professionalId: professional.id, shouldWelcome }, 'contact recorded');
     if (shouldWelcome) {
-      const t = translator(contact.locale);
+      const t = translator(professional.locale);
       await context.sendActivity(
-        MessageFactory.attachment(
-          toAttachment(welcomeCard(t, contact.locale, professional.name || undefined)),
-        ),
+        MessageFactory.attachment(toAttachment(welcomeCard(t, professional.name || undefined))),
       );
       log.info({ professionalId: professional.id }, 'welcome sent');
     }
@@ -46,18 +63,14 @@ export function registerWelcome(app: Application<TurnState>, deps: FeatureDeps):
     // Teams may deliver the install event more than once; the ledger lets one introduction through.
     const first = await deps.effects.claim(`intro:${activity.conversation.id}`, 'group-intro', deps.clock());
     if (!first) return;
-    const locale = localeOf(activity, deps.defaultLocale);
-    await context.sendActivity(
-      MessageFactory.attachment(toAttachment(groupIntroCard(translator(locale), locale))),
-    );
+    const t = translator(localeOf(activity, deps.defaultLocale));
+    await context.sendActivity(MessageFactory.attachment(toAttachment(groupIntroCard(t))));
     turnLogger(context, deps.logger).info('group introduction sent');
   });
 
   app.message(commandPattern(COMMANDS.welcome), async (context) => {
-    const locale = localeOf(context.activity, deps.defaultLocale);
+    const t = translator(localeOf(context.activity, deps.defaultLocale));
     const name = context.activity.from?.name || undefined;
-    await context.sendActivity(
-      MessageFactory.attachment(toAttachment(welcomeCard(translator(locale), locale, name))),
-    );
+    await context.sendActivity(MessageFactory.attachment(toAttachment(welcomeCard(t, name))));
   });
 }

@@ -1,0 +1,7 @@
+/**
+ * Verbs of card actions, shared by the card that shows the button and the handler that answers it.
+ * A verb is data a client sends back: handlers treat the rest of the payload as untrusted input.
+ */
+export const VERBS = {
+  showHelp: 'help.show',
+} as const;
