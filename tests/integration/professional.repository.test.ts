@@ -60,7 +60,7 @@ describe('professionals on a real MongoDB server', () => {
       address,
       createdAt: new Date('2026-11-26T10:00:00Z'),
     });
-    expect(professional.id).toMatch(/^[0-9a-f]{24}$/);
+    expect(professional.id).toBe('tenant-1:aad-1');
     const stored = await t.db.collection('professionals').findOne({ aadObjectId: 'aad-1' });
     expect(stored?.welcomedAt).toEqual(new Date('2026-11-26T10:00:00Z'));
   });

@@ -4,7 +4,8 @@ import type { Db, IndexDescription } from 'mongodb';
  * Every collection of the product with its indexes, made at start (createIndexes is idempotent).
  * Unique indexes are where a duplicate would be a bug: they are the last line of idempotency when
  * Teams resends an invoke, someone double-clicks, or a job runs on two replicas at once.
- * FerretDB (SQLite) has no partial indexes and no nested arrays, so keys stay flat.
+ * FerretDB (SQLite) has no partial indexes and no nested arrays, so keys stay flat; it uses an index only
+ * for a filter that is exactly `{ _id: value }`, so hot look-ups go by a natural `_id` where there is one.
  */
 export const COLLECTIONS = {
   professionals: 'professionals',
@@ -63,9 +64,8 @@ export const INDEXES: Readonly<Record<CollectionName, readonly IndexDescription[
     { key: { key: 1 }, name: 'uniq_key', unique: true },
     { key: { status: 1, runAt: 1 }, name: 'by_status_run_at' },
   ],
-  // Turn state of teams-ai: one document per revision; a revision is written by inserting the next number,
-  // so this unique index is what refuses a stale write (see mongo-storage.ts).
-  botState: [{ key: { key: 1, rev: -1 }, name: 'uniq_key_rev', unique: true }],
+  // Turn state of teams-ai: every document is found by its _id alone (see mongo-storage.ts).
+  botState: [],
 };
 
 export async function ensureIndexes(db: Db): Promise<void> {

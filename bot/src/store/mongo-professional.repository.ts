@@ -1,4 +1,4 @@
-import type { Collection, Db, ObjectId } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
 import type { Locale } from '../domain/locale';
 import type {
   FirstContact,
@@ -9,8 +9,9 @@ import type {
 import { COLLECTIONS } from './collections';
 import { isDuplicateKeyError } from './mongo-errors';
 
+/** `_id` is the natural key `<tenantId>:<aadObjectId>`: every look-up by person is an `_id` look-up. */
 interface ProfessionalDocument {
-  _id: ObjectId;
+  _id: string;
   tenantId: string;
   aadObjectId: string;
   name: string;
@@ -42,8 +43,11 @@ export class MongoProfessionalRepository implements ProfessionalRepository {
 
     const run = () =>
       this.collection.findOneAndUpdate(
-        { tenantId: contact.tenantId, aadObjectId: contact.aadObjectId },
-        { $set: set, $setOnInsert: setOnInsert },
+        { _id: professionalId(contact.tenantId, contact.aadObjectId) },
+        {
+          $set: set,
+          $setOnInsert: { ...setOnInsert, tenantId: contact.tenantId, aadObjectId: contact.aadObjectId },
+        },
         { upsert: true, returnDocument: 'after' },
       );
     let doc: ProfessionalDocument | null;
@@ -60,18 +64,25 @@ export class MongoProfessionalRepository implements ProfessionalRepository {
   }
 
   async recordWelcome(tenantId: string, aadObjectId: string, at: Date): Promise<void> {
-    await this.collection.updateOne({ tenantId, aadObjectId }, { $set: { welcomedAt: at } });
+    await this.collection.updateOne(
+      { _id: professionalId(tenantId, aadObjectId) },
+      { $set: { welcomedAt: at } },
+    );
   }
 
   async findByAadObjectId(tenantId: string, aadObjectId: string): Promise<Professional | undefined> {
-    const doc = await this.collection.findOne({ tenantId, aadObjectId });
+    const doc = await this.collection.findOne({ _id: professionalId(tenantId, aadObjectId) });
     return doc ? toProfessional(doc) : undefined;
   }
 }
 
+function professionalId(tenantId: string, aadObjectId: string): string {
+  return `${tenantId}:${aadObjectId}`;
+}
+
 function toProfessional(doc: ProfessionalDocument): Professional {
   return {
-    id: doc._id.toHexString(),
+    id: doc._id,
     tenantId: doc.tenantId,
     aadObjectId: doc.aadObjectId,
     name: doc.name,

@@ -1,24 +1,44 @@
 import { randomUUID } from 'node:crypto';
 import type { Storage, StoreItem, StoreItems } from 'botbuilder';
-import type { Collection, Db, ObjectId } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
 import { COLLECTIONS } from './collections';
 import { isDuplicateKeyError } from './mongo-errors';
 
 /**
- * One revision of one storage key. Revisions are only ever inserted, never updated: writing revision
- * n+1 is an insert against the unique index (key, rev), so of any number of concurrent writers that
- * read revision n exactly one succeeds. A filtered update cannot give that guarantee everywhere:
- * FerretDB 1.24 runs `updateOne({_id, eTag})` as a query followed by a write by _id, so two writers
- * holding the same eTag would both "match". An insert against a unique index is atomic on every
- * MongoDB-protocol server.
+ * How turn state is kept, and why this way:
+ *
+ * Each write of a key inserts an immutable revision document with `_id` "r:<key>#<rev>". Of any number of
+ * writers that read revision n, exactly one can insert revision n+1: the `_id` is unique, and an insert
+ * against a unique index is atomic on every MongoDB-protocol server. A filtered update would not do:
+ * FerretDB 1.24 runs `updateOne({_id, eTag})` as a query followed by a write by `_id`, so two writers
+ * holding the same eTag would both "match".
+ *
+ * A pointer document "h:<key>" remembers the newest revision number; readers start there and step forward
+ * while a next revision exists, so a writer that died between inserting and moving the pointer costs a
+ * reader one extra look-up and loses nothing. Every look-up is by `_id` alone: FerretDB's SQLite backend
+ * answers only that from an index and scans the collection for any other filter.
+ *
+ * Older revisions are pruned once the pointer has moved past them. A writer that stalled long enough for
+ * its target slot to be pruned could insert into it again; it then sees that the chain has moved on (a
+ * newer revision that is not its child, or a pointer at or past its slot), removes its insert and reports
+ * the write as stale.
  */
+interface PointerDocument {
+  _id: string;
+  rev: number;
+  updatedAt: Date;
+}
+
 interface RevisionDocument {
-  _id?: ObjectId;
+  _id: string;
   key: string;
   rev: number;
   eTag: string;
-  /** Absent for a deletion marker (tombstone). */
+  /** The eTag of the revision this one replaced (undefined for the first). */
+  parent?: string;
+  /** The item as JSON text: turn state holds keys with dots or a leading `$`, and nested arrays. */
   json?: string;
+  /** A deletion marker: reads see no item, and old eTags stay stale. */
   deleted?: true;
   writtenAt: Date;
 }
@@ -32,30 +52,34 @@ export class StaleWriteError extends Error {
 }
 
 /** Unconditional writes retry when another writer took the next revision first; this bounds the loop. */
-const MAX_UNCONDITIONAL_ATTEMPTS = 20;
+const MAX_ATTEMPTS = 20;
+
+const pointerId = (key: string) => `h:${key}`;
+const revisionId = (key: string, rev: number) => `r:${key}#${rev}`;
 
 /**
  * botbuilder `Storage` on MongoDB with eTag semantics, for teams-ai's turn state.
  * - A write without eTag, or with `*`, is unconditional (last writer wins).
  * - A write with the eTag that was read succeeds only if nobody wrote or deleted the item since;
- *   otherwise it throws StaleWriteError and stores nothing.
- * Items are stored as JSON text: turn state holds arbitrary keys (dots, a leading `$`) and nested
- * arrays, which MongoDB field names and FerretDB documents cannot all hold.
+ *   otherwise it throws StaleWriteError and the stored item stays as the other writer left it.
  */
 export class MongoStorage implements Storage {
-  private readonly collection: Collection<RevisionDocument>;
+  private readonly pointers: Collection<PointerDocument>;
+  private readonly revisions: Collection<RevisionDocument>;
 
   constructor(db: Db, collectionName: string = COLLECTIONS.botState) {
-    this.collection = db.collection<RevisionDocument>(collectionName);
+    this.pointers = db.collection<PointerDocument>(collectionName);
+    this.revisions = db.collection<RevisionDocument>(collectionName);
   }
 
   async read(keys: string[]): Promise<StoreItems> {
     assertKeys(keys);
     const items: StoreItems = {};
-    if (keys.length === 0) return items;
-    const heads = await this.heads(keys);
+    const heads = await Promise.all(
+      [...new Set(keys)].map(async (key) => [key, await this.head(key)] as const),
+    );
     for (const [key, head] of heads) {
-      if (head.deleted || head.json === undefined) continue;
+      if (!head || head.deleted || head.json === undefined) continue;
       items[key] = { ...(JSON.parse(head.json) as StoreItem), eTag: head.eTag };
     }
     return items;
@@ -64,82 +88,109 @@ export class MongoStorage implements Storage {
   async write(changes: StoreItems): Promise<void> {
     assertKeys(Object.keys(changes));
     await Promise.all(
-      Object.entries(changes).map(([key, item]) => this.writeOne(key, (item ?? {}) as StoreItem)),
+      Object.entries(changes).map(([key, item]) => {
+        const { eTag, ...rest } = (item ?? {}) as StoreItem;
+        if (eTag !== undefined && eTag !== null && typeof eTag !== 'string') {
+          throw new TypeError(`Storage: eTag of "${key}" must be a string`);
+        }
+        const expected =
+          eTag === undefined || eTag === null || eTag === '' || eTag === '*' ? undefined : eTag;
+        return this.writeRevision(key, JSON.stringify(rest), expected);
+      }),
     );
   }
 
   async delete(keys: string[]): Promise<void> {
     assertKeys(keys);
-    await Promise.all(keys.map((key) => this.appendUnconditionally(key, undefined)));
+    await Promise.all([...new Set(keys)].map((key) => this.writeRevision(key, undefined, undefined)));
   }
 
-  private async writeOne(key: string, item: StoreItem): Promise<void> {
-    const { eTag: expected, ...rest } = item;
-    const json = JSON.stringify(rest);
-    if (expected === undefined || expected === null || expected === '' || expected === '*') {
-      await this.appendUnconditionally(key, json);
-      return;
-    }
-    if (typeof expected !== 'string') throw new TypeError(`Storage: eTag of "${key}" must be a string`);
-    const head = (await this.heads([key])).get(key);
-    if (!head || head.deleted || head.eTag !== expected) throw new StaleWriteError(key);
-    if (!(await this.append(key, head.rev + 1, json))) throw new StaleWriteError(key);
-  }
-
-  /** Writes the next revision whatever the current one is (json undefined: a deletion marker). */
-  private async appendUnconditionally(key: string, json: string | undefined): Promise<void> {
-    for (let attempt = 0; attempt < MAX_UNCONDITIONAL_ATTEMPTS; attempt++) {
-      const head = (await this.heads([key])).get(key);
+  /** json undefined: a deletion marker. expected undefined: unconditional. */
+  private async writeRevision(
+    key: string,
+    json: string | undefined,
+    expected: string | undefined,
+  ): Promise<void> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const head = await this.head(key);
+      if (expected !== undefined && (!head || head.deleted || head.eTag !== expected)) {
+        throw new StaleWriteError(key);
+      }
       if (json === undefined && (!head || head.deleted)) return; // nothing to delete
-      if (await this.append(key, (head?.rev ?? 0) + 1, json)) return;
+      if (await this.append(key, head, json)) return;
+      if (expected !== undefined) throw new StaleWriteError(key);
     }
     throw new Error(`Storage: "${key}" is being written too often to store an unconditional write`);
   }
 
-  /**
-   * Inserts revision `rev`; false when another writer got there first. A writer that stalled while others
-   * wrote and pruned could find `rev` free again, so the insert only counts if it is still the newest.
-   */
-  private async append(key: string, rev: number, json: string | undefined): Promise<boolean> {
-    const doc: RevisionDocument =
-      json === undefined
-        ? { key, rev, eTag: randomUUID(), deleted: true, writtenAt: new Date() }
-        : { key, rev, eTag: randomUUID(), json, writtenAt: new Date() };
-    let insertedId: ObjectId;
+  /** Inserts the revision after `head`; false when another writer got there first. */
+  private async append(
+    key: string,
+    head: RevisionDocument | undefined,
+    json: string | undefined,
+  ): Promise<boolean> {
+    const rev = (head?.rev ?? 0) + 1;
+    const doc: RevisionDocument = {
+      _id: revisionId(key, rev),
+      key,
+      rev,
+      eTag: randomUUID(),
+      ...(head ? { parent: head.eTag } : {}),
+      ...(json === undefined ? { deleted: true as const } : { json }),
+      writtenAt: new Date(),
+    };
     try {
-      insertedId = (await this.collection.insertOne(doc)).insertedId;
+      await this.revisions.insertOne(doc);
     } catch (err) {
       if (isDuplicateKeyError(err)) return false;
       throw err;
     }
-    const head = (await this.heads([key])).get(key);
-    if (head && head.rev > rev) {
-      await this.collection.deleteOne({ _id: insertedId });
+    if (await this.chainMovedPast(key, doc)) {
+      await this.revisions.deleteOne({ _id: doc._id });
       return false;
     }
-    // Best effort: a crash here leaves an older revision behind, which reads ignore and the next write prunes.
-    await this.collection.deleteMany({ key, rev: { $lt: rev } }).catch(() => undefined);
+    await this.movePointer(key, rev);
+    // Best effort: a revision left behind is never read (readers start at the pointer) and costs only space.
+    if (rev > 1) await this.revisions.deleteOne({ _id: revisionId(key, rev - 1) }).catch(() => undefined);
     return true;
   }
 
-  /** The newest revision of each key (the revision being pruned may still be seen; the newest wins). */
-  private async heads(keys: readonly string[]): Promise<Map<string, RevisionDocument>> {
-    // One equality query per key rather than one `$in`: FerretDB pushes equality down to SQLite and its
-    // index, but scans the whole collection for `$in` (measured with `npm run bench`).
-    const perKey = await Promise.all(
-      [...new Set(keys)].map((key) =>
-        this.collection
-          .find({ key }, { projection: { _id: 0 } })
-          .sort({ rev: -1 })
-          .limit(1)
-          .toArray(),
-      ),
-    );
-    const heads = new Map<string, RevisionDocument>();
-    for (const [doc] of perKey) {
-      if (doc) heads.set(doc.key, doc);
+  /** True when `doc` landed in a slot that was pruned after the chain had already moved past it. */
+  private async chainMovedPast(key: string, doc: RevisionDocument): Promise<boolean> {
+    const next = await this.revisions.findOne({ _id: revisionId(key, doc.rev + 1) });
+    if (next) return next.parent !== doc.eTag; // someone built on us: fine; on another: we are a fork
+    const pointer = await this.pointers.findOne({ _id: pointerId(key) });
+    return pointer !== null && pointer.rev >= doc.rev;
+  }
+
+  private async movePointer(key: string, rev: number): Promise<void> {
+    const update = { $max: { rev }, $set: { updatedAt: new Date() } };
+    try {
+      await this.pointers.updateOne({ _id: pointerId(key) }, update, { upsert: true });
+    } catch (err) {
+      // Two first writers raced to create the pointer; the loser's update now finds it.
+      if (!isDuplicateKeyError(err)) throw err;
+      await this.pointers.updateOne({ _id: pointerId(key) }, update);
     }
-    return heads;
+  }
+
+  /** The newest revision of a key: from the pointer, forward while a next revision exists. */
+  private async head(key: string): Promise<RevisionDocument | undefined> {
+    for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+      const pointer = await this.pointers.findOne({ _id: pointerId(key) });
+      let rev = pointer?.rev ?? 0;
+      let head = rev > 0 ? await this.revisions.findOne({ _id: revisionId(key, rev) }) : null;
+      for (;;) {
+        const next = await this.revisions.findOne({ _id: revisionId(key, rev + 1) });
+        if (!next) break;
+        head = next;
+        rev += 1;
+      }
+      // The pointer's revision was pruned between our two look-ups: read the pointer again.
+      if (pointer && !head) continue;
+      return head ?? undefined;
+    }
+    throw new Error(`Storage: could not read a stable revision of "${key}"`);
   }
 }
 
