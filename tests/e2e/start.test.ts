@@ -1,9 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { message, person } from '../support/activities';
 import { FakeBotConnector } from '../support/bot-connector.fake';
+import { testMongoUri, uniqueDbName } from '../support/mongo';
 import { postActivity } from '../support/service';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -104,6 +106,55 @@ describe('the service as a process with the embedded MongoDB', () => {
     } finally {
       second.child.kill('SIGTERM');
       expect(await second.exited).toBe(0);
+    }
+  });
+});
+
+describe('the service refuses to start, clearly, when', () => {
+  function run(env: Record<string, string>): Promise<{ code: number | null; stderr: string }> {
+    return new Promise((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'bot/src/main.ts')], {
+        cwd: ROOT,
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? '',
+          HOST: '127.0.0.1',
+          LOG_LEVEL: 'silent',
+          ...env,
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.once('exit', (code) => resolve({ code, stderr }));
+    });
+  }
+
+  it('the configuration is wrong: exit 2, every offending variable named', async () => {
+    const { code, stderr } = await run({
+      PORT: 'eighty',
+      MicrosoftAppId: 'nope',
+      MONGODB_URI: testMongoUri(),
+    });
+    expect(code).toBe(2);
+    expect(stderr).toContain('PORT: should be a TCP port number');
+    expect(stderr).toContain('MicrosoftAppId: should be the bot');
+  });
+
+  it('the port is taken: exit 1 with what to do', async () => {
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (blocker.address() as AddressInfo).port;
+      const { code, stderr } = await run({
+        PORT: String(port),
+        MONGODB_URI: testMongoUri(),
+        MONGODB_DB: uniqueDbName('port'),
+      });
+      expect(code).toBe(1);
+      expect(stderr).toContain(`Port ${port} on 127.0.0.1 is already in use`);
+    } finally {
+      blocker.close();
     }
   });
 });

@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { MongoClient } from 'mongodb';
 import {
+  isAlive,
   MongoServerUnavailableError,
   resolveMongo,
   startFerretDb,
@@ -67,15 +68,6 @@ function connectOutcome(port: number): Promise<string> {
     });
     socket.once('error', (err: NodeJS.ErrnoException) => resolve(err.code ?? err.message));
   });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('resolveMongo with an explicit URI', () => {

@@ -551,7 +551,8 @@ async function killLeftover(
  * Alive and still a FerretDB: pids get reused, so a bare pid is not proof. A zombie has
  * an empty cmdline, so this also turns false once the process is dead but not yet reaped.
  */
-function isAlive(pid: number): boolean {
+/** True while a process with this pid exists (signal 0 only checks). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
