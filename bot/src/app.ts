@@ -6,6 +6,7 @@ import { isDomainError } from './domain/errors';
 import { registerFallback, registerHelp } from './features/help/help.handlers';
 import { localeOf, turnLogger } from './features/shared/activity';
 import type { FeatureDeps } from './features/shared/deps';
+import { registerTraject } from './features/traject/traject.handlers';
 import { registerWelcome } from './features/welcome/welcome.handlers';
 
 export interface AppParts {
@@ -27,6 +28,7 @@ export function createApp({ adapter, storage, deps }: AppParts): Application<Tur
 
   registerWelcome(app, deps);
   registerHelp(app, deps);
+  registerTraject(app, deps);
   registerFallback(app, deps);
 
   app.error(async (context, error) => {

@@ -3,12 +3,15 @@ import pino, { type Logger } from 'pino';
 import { createApp } from './app';
 import { createBotAdapter } from './bot-adapter';
 import { parseConfig, type Config } from './config';
+import { randomUUID } from 'node:crypto';
 import { ProfessionalService } from './domain/professional.service';
+import { TrajectService } from './domain/traject.service';
 import { startServer, type RunningServer } from './server';
 import { ensureIndexes } from './store/collections';
 import { connectMongo, type MongoConnection } from './store/mongo';
 import { MongoEffectLedger } from './store/mongo-effect-ledger';
 import { MongoProfessionalRepository } from './store/mongo-professional.repository';
+import { MongoTrajectRepository } from './store/mongo-traject.repository';
 import { resolveMongo, type ResolvedMongo } from './store/mongo-server.resolver';
 import { MongoStorage } from './store/mongo-storage';
 
@@ -86,6 +89,8 @@ export async function startService(config: Config, logger: Logger = createLogger
         logger,
         defaultLocale: config.defaultLocale,
         professionals,
+        trajects: new TrajectService(new MongoTrajectRepository(db), { clock, newId: randomUUID }),
+        newId: randomUUID,
         effects,
         clock,
       },

@@ -106,3 +106,20 @@ export function personalInstallWithoutLocale(serviceUrl: string, who: Person) {
   const { locale: _locale, entities: _entities, ...rest } = personalInstall(serviceUrl, who);
   return rest;
 }
+
+/** What Teams sends when someone presses an Action.Execute button: the inputs are merged into `data`. */
+export function cardExecute(
+  serviceUrl: string,
+  who: Person,
+  verb: string,
+  data: Record<string, unknown>,
+  conversation = personalConversation(who),
+) {
+  return {
+    ...base(serviceUrl, who, conversation),
+    type: 'invoke',
+    name: 'adaptiveCard/action',
+    replyToId: 'card-activity-1',
+    value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+  };
+}

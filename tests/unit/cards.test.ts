@@ -4,6 +4,8 @@ import type * as AdaptiveCards from 'adaptivecards';
 import type { AdaptiveCard } from '../../bot/src/cards/adaptive-card';
 import type { Locale } from '../../bot/src/domain/locale';
 import { VERBS } from '../../bot/src/cards/verbs';
+import { checkPlan } from '../../bot/src/domain/traject';
+import { composeCard, defaultValues, summaryCard } from '../../bot/src/features/traject/traject.card';
 import { helpCard } from '../../bot/src/features/help/help.card';
 import { groupIntroCard, welcomeCard } from '../../bot/src/features/welcome/welcome.card';
 
@@ -38,6 +40,59 @@ describe.each(locales)('cards in %s', (locale) => {
     ['welcome without a name', welcomeCard(t, undefined)],
     ['group introduction', groupIntroCard(t)],
     ['help', helpCard(t, locale, ALL_COMMANDS)],
+    [
+      'traject compose (empty)',
+      composeCard(t, {
+        values: defaultValues('2026-11-26'),
+        version: 0,
+        submissionId: '9b2c7a4e-1f0d-4c3b-8a6e-5d4f3e2a1b0c',
+      }),
+    ],
+    [
+      'traject compose with problems',
+      composeCard(t, {
+        values: { ...defaultValues('2026-11-26'), durationMonths: '0', questions: '' },
+        version: 3,
+        submissionId: '9b2c7a4e-1f0d-4c3b-8a6e-5d4f3e2a1b0c',
+        problems: checkPlan(
+          {
+            startDate: 'x',
+            durationMonths: 0,
+            activeWeeksTarget: 20,
+            hoursPerWeek: 4,
+            questions: [],
+            talents: '',
+            learningNeeds: 'y'.repeat(2001),
+          },
+          '2026-11-26',
+        ),
+      }),
+    ],
+    [
+      'traject summary',
+      summaryCard(
+        t,
+        locale,
+        {
+          id: 'x',
+          tenantId: 't',
+          ownerAadObjectId: 'a',
+          startDate: '2026-12-01',
+          durationMonths: 6,
+          activeWeeksTarget: 20,
+          hoursPerWeek: 4,
+          questions: [1, 9, 10],
+          talents: 'Luisteren *goed*',
+          learningNeeds: '',
+          version: 2,
+          lastSubmissionId: undefined,
+          createdAt: new Date(),
+          updatedAt: new Date(),
+        },
+        { activeWeeks: 3, minutesUsed: 690, proposals: 2 },
+        'traject.saved',
+      ),
+    ],
   ];
 
   it.each(cards)(

@@ -20,7 +20,7 @@ describe('commandPattern', () => {
       expect(command.words.nl.length).toBeGreaterThan(0);
       expect(command.words.en.length).toBeGreaterThan(0);
       for (const word of [...command.words.nl, ...command.words.en]) {
-        expect(seen.get(word)).toBeUndefined();
+        expect({ word, command: seen.get(word) ?? command.id }).toEqual({ word, command: command.id });
         seen.set(word, command.id);
       }
     }

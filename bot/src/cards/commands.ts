@@ -14,6 +14,12 @@ export interface CommandSpec {
 export const COMMANDS = {
   help: { id: 'help', words: { nl: ['hulp'], en: ['help'] }, description: 'help.command.help' },
   welcome: { id: 'welcome', words: { nl: ['welkom'], en: ['welcome'] }, description: 'help.command.welcome' },
+  traject: {
+    id: 'traject',
+    // "Prof-traject" is the product's own word, so "traject" works in English too.
+    words: { nl: ['traject', 'mijn traject'], en: ['traject', 'my traject'] },
+    description: 'help.command.traject',
+  },
 } as const satisfies Record<string, CommandSpec>;
 
 export const ALL_COMMANDS: readonly CommandSpec[] = Object.values(COMMANDS);

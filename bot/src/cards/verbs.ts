@@ -4,4 +4,6 @@
  */
 export const VERBS = {
   showHelp: 'help.show',
+  trajectSave: 'traject.save',
+  trajectEdit: 'traject.edit',
 } as const;

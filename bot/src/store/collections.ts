@@ -33,10 +33,8 @@ export const INDEXES: Readonly<Record<CollectionName, readonly IndexDescription[
     { key: { tenantId: 1, memberAadObjectIds: 1 }, name: 'by_member' },
     { key: { conversationId: 1 }, name: 'by_conversation' },
   ],
-  trajects: [
-    // A professional composes one traject at a time; the start date tells successive ones apart.
-    { key: { tenantId: 1, ownerAadObjectId: 1, startDate: 1 }, name: 'uniq_owner_start', unique: true },
-  ],
+  // One traject per professional: its _id is the owner's `<tenantId>:<aadObjectId>`, unique by itself.
+  trajects: [{ key: { tenantId: 1, ownerAadObjectId: 1 }, name: 'by_owner' }],
   cycles: [{ key: { circleId: 1, weekStart: 1 }, name: 'uniq_circle_week', unique: true }],
   sessions: [
     // The four days of a cycle are four sessions, never more.

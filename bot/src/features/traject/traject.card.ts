@@ -1,0 +1,264 @@
+import {
+  adaptiveCard,
+  heading,
+  paragraph,
+  plainText,
+  subheading,
+  type AdaptiveCard,
+  type CardElement,
+} from '../../cards/adaptive-card';
+import type { MessageKey, Translate } from '../../cards/i18n';
+import { VERBS } from '../../cards/verbs';
+import type { Locale } from '../../domain/locale';
+import {
+  DIDACTIC_QUESTIONS,
+  TRAJECT_LIMITS,
+  trajectFigures,
+  weeksIn,
+  type PlanField,
+  type PlanProblem,
+  type Traject,
+} from '../../domain/traject';
+
+/** What the compose card shows in its inputs: a saved plan, defaults, or what the person typed. */
+export interface ComposeValues {
+  startDate: string;
+  durationMonths: string;
+  activeWeeksTarget: string;
+  hoursPerWeek: string;
+  questions: string;
+  talents: string;
+  learningNeeds: string;
+}
+
+export function defaultValues(today: string): ComposeValues {
+  return {
+    startDate: today,
+    durationMonths: String(TRAJECT_LIMITS.durationMonths.default),
+    activeWeeksTarget: String(TRAJECT_LIMITS.activeWeeksTarget.default),
+    hoursPerWeek: String(TRAJECT_LIMITS.hoursPerWeek.default),
+    questions: '',
+    talents: '',
+    learningNeeds: '',
+  };
+}
+
+export function valuesOf(traject: Traject): ComposeValues {
+  return {
+    startDate: traject.startDate,
+    durationMonths: String(traject.durationMonths),
+    activeWeeksTarget: String(traject.activeWeeksTarget),
+    hoursPerWeek: String(traject.hoursPerWeek),
+    questions: traject.questions.join(','),
+    talents: traject.talents,
+    learningNeeds: traject.learningNeeds,
+  };
+}
+
+function problemText(t: Translate, problem: PlanProblem): string {
+  switch (problem.code) {
+    case 'out_of_range':
+      return problem.field === 'startDate'
+        ? t('traject.problem.startDateRange', { max: problem.max })
+        : t('traject.problem.out_of_range', { min: problem.min, max: problem.max });
+    case 'too_long':
+      return t('traject.problem.too_long', { max: problem.max });
+    default:
+      return t(`traject.problem.${problem.code}`);
+  }
+}
+
+export function composeCard(
+  t: Translate,
+  options: {
+    values: ComposeValues;
+    version: number;
+    submissionId: string;
+    problems?: readonly PlanProblem[];
+    notice?: MessageKey;
+  },
+): AdaptiveCard {
+  const { values, problems = [] } = options;
+  const problemFor = (field: PlanField) => problems.find((p) => p.field === field);
+  const labelled = (field: PlanField, input: CardElement): CardElement[] => {
+    const problem = problemFor(field);
+    return [
+      {
+        ...input,
+        id: field,
+        label: t(`traject.field.${field}`),
+        // Teams shows errorMessage under a required input left empty, and under one the server refused;
+        // the TextBlock below says the same for clients that show no errorMessage.
+        ...(problem
+          ? { errorMessage: problemText(t, problem) }
+          : input.isRequired
+            ? { errorMessage: t('traject.problem.required') }
+            : {}),
+      },
+      ...(problem
+        ? [
+            {
+              type: 'TextBlock',
+              text: problemText(t, problem),
+              color: 'Attention',
+              wrap: true,
+              spacing: 'None',
+            },
+          ]
+        : []),
+    ];
+  };
+  const maxWeeks = weeksIn(TRAJECT_LIMITS.durationMonths.max);
+  const body: CardElement[] = [
+    heading(t('traject.compose.title')),
+    ...(options.notice ? [paragraph(t(options.notice), { subtle: false })] : []),
+    ...(problems.length > 0
+      ? [
+          {
+            type: 'TextBlock',
+            text: t('traject.problems.summary'),
+            color: 'Attention',
+            weight: 'Bolder',
+            wrap: true,
+          },
+        ]
+      : []),
+    paragraph(t('traject.compose.intro')),
+    ...labelled('startDate', { type: 'Input.Date', value: values.startDate, isRequired: true }),
+    {
+      type: 'ColumnSet',
+      columns: (
+        [
+          ['durationMonths', TRAJECT_LIMITS.durationMonths.min, TRAJECT_LIMITS.durationMonths.max],
+          ['activeWeeksTarget', 1, maxWeeks],
+          ['hoursPerWeek', TRAJECT_LIMITS.hoursPerWeek.min, TRAJECT_LIMITS.hoursPerWeek.max],
+        ] as const
+      ).map(([field, min, max]) => ({
+        type: 'Column',
+        width: 'stretch',
+        items: labelled(field, {
+          type: 'Input.Number',
+          value: Number(values[field]) || undefined,
+          min,
+          max,
+          isRequired: true,
+        }),
+      })),
+    },
+    ...labelled('questions', {
+      type: 'Input.ChoiceSet',
+      isMultiSelect: true,
+      style: 'expanded',
+      isRequired: true,
+      value: values.questions,
+      choices: DIDACTIC_QUESTIONS.map((q) => ({ title: `${q}. ${t(`question.${q}`)}`, value: String(q) })),
+    }),
+    ...labelled('talents', {
+      type: 'Input.Text',
+      isMultiline: true,
+      maxLength: TRAJECT_LIMITS.ownWordsMaxLength,
+      value: values.talents,
+    }),
+    ...labelled('learningNeeds', {
+      type: 'Input.Text',
+      isMultiline: true,
+      maxLength: TRAJECT_LIMITS.ownWordsMaxLength,
+      value: values.learningNeeds,
+    }),
+  ];
+  const data = { version: options.version, submissionId: options.submissionId };
+  return adaptiveCard({
+    fallbackText: t('traject.compose.fallback'),
+    speak: t('traject.compose.title'),
+    body,
+    actions: [
+      {
+        type: 'Action.Execute',
+        verb: VERBS.trajectSave,
+        title: t('traject.action.save'),
+        style: 'positive',
+        data,
+        // Clients without universal actions send the same as a message; the handler answers both.
+        fallback: {
+          type: 'Action.Submit',
+          title: t('traject.action.save'),
+          data: { ...data, verb: VERBS.trajectSave },
+        },
+      },
+    ],
+  });
+}
+
+function formatDate(isoDate: string, locale: Locale): string {
+  return new Intl.DateTimeFormat(locale === 'nl' ? 'nl-NL' : 'en-GB', {
+    dateStyle: 'long',
+    timeZone: 'UTC',
+  }).format(new Date(`${isoDate}T00:00:00Z`));
+}
+
+export interface LedgerTotals {
+  activeWeeks: number;
+  minutesUsed: number;
+  proposals: number;
+}
+
+export function summaryCard(
+  t: Translate,
+  locale: Locale,
+  traject: Traject,
+  totals: LedgerTotals,
+  notice?: MessageKey,
+): AdaptiveCard {
+  const figures = trajectFigures(traject);
+  const hoursUsed = Math.round((totals.minutesUsed / 60) * 10) / 10;
+  const facts = [
+    [
+      t('traject.summary.period'),
+      t('traject.summary.periodValue', {
+        start: formatDate(traject.startDate, locale),
+        end: formatDate(figures.endDate, locale),
+        months: traject.durationMonths,
+      }),
+    ],
+    [
+      t('traject.summary.activeWeeks'),
+      t('traject.summary.ofTarget', { done: totals.activeWeeks, target: traject.activeWeeksTarget }),
+    ],
+    [
+      t('traject.summary.time'),
+      t('traject.summary.timeValue', { used: hoursUsed, available: figures.hoursMadeAvailable }),
+    ],
+    [t('traject.summary.proposals'), String(totals.proposals)],
+    [
+      t('traject.summary.nextConversation'),
+      t('traject.summary.nextConversationValue', {
+        date: formatDate(figures.nextTalentConversation, locale),
+      }),
+    ],
+  ];
+  const ownWords = (label: MessageKey, text: string): CardElement[] =>
+    text ? [subheading(t(label)), plainText(text)] : [];
+  const verb = VERBS.trajectEdit;
+  return adaptiveCard({
+    fallbackText: t('traject.summary.fallback'),
+    speak: `${t('traject.summary.title')}. ${facts.map(([title, value]) => `${title}: ${value}`).join('. ')}`,
+    body: [
+      heading(t('traject.summary.title')),
+      ...(notice ? [paragraph(t(notice))] : []),
+      { type: 'FactSet', facts: facts.map(([title, value]) => ({ title, value })) },
+      subheading(t('traject.summary.questions')),
+      ...traject.questions.map((q) => paragraph(`${q}. ${t(`question.${q}`)}`)),
+      ...ownWords('traject.summary.talents', traject.talents),
+      ...ownWords('traject.summary.learningNeeds', traject.learningNeeds),
+    ],
+    actions: [
+      {
+        type: 'Action.Execute',
+        verb,
+        title: t('traject.action.edit'),
+        data: {},
+        fallback: { type: 'Action.Submit', title: t('traject.action.edit'), data: { verb } },
+      },
+    ],
+  });
+}

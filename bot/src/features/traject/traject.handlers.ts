@@ -1,0 +1,125 @@
+import { MessageFactory, type TurnContext } from 'botbuilder';
+import type { Application, TurnState } from '@microsoft/teams-ai';
+import { adaptiveCard, paragraph, toAttachment, type AdaptiveCard } from '../../cards/adaptive-card';
+import { COMMANDS, commandPattern } from '../../cards/commands';
+import { translator, type MessageKey } from '../../cards/i18n';
+import { VERBS } from '../../cards/verbs';
+import type { Owner } from '../../domain/traject.service';
+import { localeOf, tenantIdOf, turnLogger } from '../shared/activity';
+import type { FeatureDeps } from '../shared/deps';
+import { composeCard, defaultValues, summaryCard, valuesOf, type ComposeValues } from './traject.card';
+import { toPlan, trajectCardData, type TrajectCardData } from './traject.schema';
+
+/** The signed-in person, from the activity as the channel vouches for it (never from card data). */
+function ownerOf(context: TurnContext): Owner | undefined {
+  const aadObjectId = context.activity.from?.aadObjectId;
+  const tenantId = tenantIdOf(context.activity);
+  return aadObjectId && tenantId ? { tenantId, aadObjectId } : undefined;
+}
+
+const show = (value: number) => (Number.isNaN(value) ? '' : String(value));
+
+function typedValues(data: TrajectCardData): ComposeValues {
+  return {
+    startDate: data.startDate,
+    durationMonths: show(data.durationMonths),
+    activeWeeksTarget: show(data.activeWeeksTarget),
+    hoursPerWeek: show(data.hoursPerWeek),
+    questions: data.questions.join(','),
+    talents: data.talents,
+    learningNeeds: data.learningNeeds,
+  };
+}
+
+export function registerTraject(app: Application<TurnState>, deps: FeatureDeps): void {
+  const today = () => deps.clock().toISOString().slice(0, 10);
+  const messageCard = (context: TurnContext, key: MessageKey): AdaptiveCard => {
+    const t = translator(localeOf(context.activity, deps.defaultLocale));
+    return adaptiveCard({ fallbackText: t(key), body: [paragraph(t(key))] });
+  };
+
+  /** The traject as a summary, or a card to compose one. */
+  const overview = async (context: TurnContext): Promise<AdaptiveCard> => {
+    const owner = ownerOf(context);
+    if (!owner) return messageCard(context, 'reply.identityMissing');
+    const locale = localeOf(context.activity, deps.defaultLocale);
+    const t = translator(locale);
+    const traject = await deps.trajects.find(owner);
+    return traject
+      ? summaryCard(t, locale, traject, deps.trajects.totals(traject))
+      : composeCard(t, { values: defaultValues(today()), version: 0, submissionId: deps.newId() });
+  };
+
+  const edit = async (context: TurnContext): Promise<AdaptiveCard> => {
+    const owner = ownerOf(context);
+    if (!owner) return messageCard(context, 'reply.identityMissing');
+    const t = translator(localeOf(context.activity, deps.defaultLocale));
+    const traject = await deps.trajects.find(owner);
+    return composeCard(t, {
+      values: traject ? valuesOf(traject) : defaultValues(today()),
+      version: traject?.version ?? 0,
+      submissionId: deps.newId(),
+    });
+  };
+
+  const save = async (context: TurnContext, raw: unknown): Promise<AdaptiveCard> => {
+    const owner = ownerOf(context);
+    if (!owner) return messageCard(context, 'reply.identityMissing');
+    const log = turnLogger(context, deps.logger);
+    const parsed = trajectCardData.safeParse(raw);
+    if (!parsed.success) {
+      // Forged or garbled card data: say so, change nothing. Field names only; never the values.
+      log.warn({ fields: parsed.error.issues.map((i) => i.path.join('.')) }, 'traject card data refused');
+      return messageCard(context, 'traject.badData');
+    }
+    const data = parsed.data;
+    const locale = localeOf(context.activity, deps.defaultLocale);
+    const t = translator(locale);
+    const outcome = await deps.trajects.save(owner, toPlan(data), {
+      expectedVersion: data.version,
+      submissionId: data.submissionId,
+    });
+    log.info({ outcome: outcome.kind }, 'traject save');
+    switch (outcome.kind) {
+      case 'invalid':
+        return composeCard(t, {
+          values: typedValues(data),
+          version: data.version,
+          submissionId: data.submissionId,
+          problems: outcome.problems,
+        });
+      case 'saved':
+      case 'unchanged':
+        return summaryCard(
+          t,
+          locale,
+          outcome.traject,
+          deps.trajects.totals(outcome.traject),
+          'traject.saved',
+        );
+      case 'conflict':
+        return outcome.traject
+          ? summaryCard(t, locale, outcome.traject, deps.trajects.totals(outcome.traject), 'traject.conflict')
+          : composeCard(t, {
+              values: defaultValues(today()),
+              version: 0,
+              submissionId: deps.newId(),
+              notice: 'traject.conflict',
+            });
+    }
+  };
+
+  const reply = async (context: TurnContext, card: AdaptiveCard) => {
+    await context.sendActivity(MessageFactory.attachment(toAttachment(card)));
+  };
+
+  app.message(commandPattern(COMMANDS.traject), async (context) => reply(context, await overview(context)));
+  // Universal actions: the answer replaces the card for the person who pressed the button.
+  app.adaptiveCards.actionExecute(VERBS.trajectSave, async (context, _state, data) => save(context, data));
+  app.adaptiveCards.actionExecute(VERBS.trajectEdit, async (context) => edit(context));
+  // Older clients send Action.Submit instead; they get the answer as a new message.
+  app.adaptiveCards.actionSubmit(VERBS.trajectSave, async (context, _state, data) =>
+    reply(context, await save(context, data)),
+  );
+  app.adaptiveCards.actionSubmit(VERBS.trajectEdit, async (context) => reply(context, await edit(context)));
+}

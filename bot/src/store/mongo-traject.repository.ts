@@ -1,0 +1,84 @@
+import type { Collection, Db } from 'mongodb';
+import type { DidacticQuestion, Traject, TrajectRepository } from '../domain/traject';
+import { COLLECTIONS } from './collections';
+import { isDuplicateKeyError } from './mongo-errors';
+
+/** One traject per professional; `_id` is `<tenantId>:<aadObjectId>`, so every look-up is by `_id`. */
+interface TrajectDocument {
+  _id: string;
+  id: string;
+  tenantId: string;
+  ownerAadObjectId: string;
+  startDate: string;
+  durationMonths: number;
+  activeWeeksTarget: number;
+  hoursPerWeek: number;
+  questions: DidacticQuestion[];
+  talents: string;
+  learningNeeds: string;
+  version: number;
+  lastSubmissionId?: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const trajectKey = (tenantId: string, aadObjectId: string) => `${tenantId}:${aadObjectId}`;
+
+export class MongoTrajectRepository implements TrajectRepository {
+  private readonly collection: Collection<TrajectDocument>;
+
+  constructor(db: Db) {
+    this.collection = db.collection<TrajectDocument>(COLLECTIONS.trajects);
+  }
+
+  async find(tenantId: string, ownerAadObjectId: string): Promise<Traject | undefined> {
+    const doc = await this.collection.findOne({ _id: trajectKey(tenantId, ownerAadObjectId) });
+    return doc ? toTraject(doc) : undefined;
+  }
+
+  async create(traject: Traject): Promise<boolean> {
+    try {
+      await this.collection.insertOne(toDocument(traject));
+      return true;
+    } catch (err) {
+      if (isDuplicateKeyError(err)) return false;
+      throw err;
+    }
+  }
+
+  async update(traject: Traject, expectedVersion: number): Promise<boolean> {
+    // Guarded by version. On MongoDB the filter and the write are one atomic step; FerretDB 1.24 runs
+    // them as two, so two different submissions at the very same moment could both pass there.
+    const { _id, ...fields } = toDocument(traject);
+    const result = await this.collection.updateOne({ _id, version: expectedVersion }, { $set: fields });
+    return result.matchedCount === 1;
+  }
+}
+
+function toDocument(traject: Traject): TrajectDocument {
+  const { lastSubmissionId, ...rest } = traject;
+  return {
+    _id: trajectKey(traject.tenantId, traject.ownerAadObjectId),
+    ...rest,
+    ...(lastSubmissionId ? { lastSubmissionId } : {}),
+  };
+}
+
+function toTraject(doc: TrajectDocument): Traject {
+  return {
+    id: doc.id,
+    tenantId: doc.tenantId,
+    ownerAadObjectId: doc.ownerAadObjectId,
+    startDate: doc.startDate,
+    durationMonths: doc.durationMonths,
+    activeWeeksTarget: doc.activeWeeksTarget,
+    hoursPerWeek: doc.hoursPerWeek,
+    questions: doc.questions,
+    talents: doc.talents,
+    learningNeeds: doc.learningNeeds,
+    version: doc.version,
+    lastSubmissionId: doc.lastSubmissionId,
+    createdAt: doc.createdAt,
+    updatedAt: doc.updatedAt,
+  };
+}

@@ -1,0 +1,98 @@
+import {
+  addMonths,
+  checkPlan,
+  trajectFigures,
+  weeksIn,
+  type TrajectPlan,
+} from '../../bot/src/domain/traject';
+
+const TODAY = '2026-11-26';
+
+function plan(overrides: Partial<TrajectPlan> = {}): TrajectPlan {
+  return {
+    startDate: '2026-12-01',
+    durationMonths: 6,
+    activeWeeksTarget: 20,
+    hoursPerWeek: 4,
+    questions: [1, 9],
+    talents: 'Goed in luisteren',
+    learningNeeds: 'Beter plannen',
+    ...overrides,
+  };
+}
+
+describe('checkPlan', () => {
+  it("accepts the concept's example: 6 months, 20 active weeks, 4 hours a week", () => {
+    expect(checkPlan(plan(), TODAY)).toEqual([]);
+  });
+
+  it.each<[string, Partial<TrajectPlan>, string, string]>([
+    ['an empty start date', { startDate: '' }, 'startDate', 'required'],
+    ['a date that does not exist', { startDate: '2026-02-30' }, 'startDate', 'invalid'],
+    ['a date in another format', { startDate: '01-12-2026' }, 'startDate', 'invalid'],
+    ['a start more than a year away', { startDate: '2028-01-01' }, 'startDate', 'out_of_range'],
+    ['a start more than a year ago', { startDate: '2025-11-01' }, 'startDate', 'out_of_range'],
+    ['zero months', { durationMonths: 0 }, 'durationMonths', 'out_of_range'],
+    ['25 months', { durationMonths: 25 }, 'durationMonths', 'out_of_range'],
+    ['a fraction of a month', { durationMonths: 1.5 }, 'durationMonths', 'out_of_range'],
+    [
+      'more active weeks than the traject has',
+      { durationMonths: 3, activeWeeksTarget: 14 },
+      'activeWeeksTarget',
+      'out_of_range',
+    ],
+    ['zero active weeks', { activeWeeksTarget: 0 }, 'activeWeeksTarget', 'out_of_range'],
+    ['no hours', { hoursPerWeek: 0 }, 'hoursPerWeek', 'out_of_range'],
+    ['not a number of hours', { hoursPerWeek: Number.NaN }, 'hoursPerWeek', 'out_of_range'],
+    ['no question', { questions: [] }, 'questions', 'required'],
+    ['a question twice', { questions: [3, 3] }, 'questions', 'invalid'],
+    ['a question that does not exist', { questions: [11 as never] }, 'questions', 'invalid'],
+    ['talents longer than 2000 characters', { talents: 'x'.repeat(2001) }, 'talents', 'too_long'],
+    [
+      'learning needs longer than 2000 characters',
+      { learningNeeds: 'x'.repeat(2001) },
+      'learningNeeds',
+      'too_long',
+    ],
+  ])('refuses %s', (_name, overrides, field, code) => {
+    expect(checkPlan(plan(overrides), TODAY)).toEqual([expect.objectContaining({ field, code })]);
+  });
+
+  it('reports every problem at once', () => {
+    const problems = checkPlan(plan({ startDate: 'x', hoursPerWeek: 99, questions: [] }), TODAY);
+    expect(problems.map((p) => p.field).sort()).toEqual(['hoursPerWeek', 'questions', 'startDate']);
+  });
+
+  it('gives the weeks a duration allows as the upper bound', () => {
+    expect(checkPlan(plan({ durationMonths: 3, activeWeeksTarget: 13 }), TODAY)).toEqual([]);
+    expect(checkPlan(plan({ durationMonths: 3, activeWeeksTarget: 14 }), TODAY)).toEqual([
+      { field: 'activeWeeksTarget', code: 'out_of_range', min: 1, max: 13 },
+    ]);
+  });
+});
+
+describe('dates and figures', () => {
+  it.each([
+    ['2026-01-31', 1, '2026-02-28'],
+    ['2024-01-31', 1, '2024-02-29'],
+    ['2026-08-31', 6, '2027-02-28'],
+    ['2026-12-01', 6, '2027-06-01'],
+    ['2026-11-26', -12, '2025-11-26'],
+  ])('%s plus %i months is %s', (start, months, expected) => {
+    expect(addMonths(start, months)).toBe(expected);
+  });
+
+  it('counts weeks in months as 52/12 a month', () => {
+    expect(weeksIn(6)).toBe(26);
+    expect(weeksIn(12)).toBe(52);
+    expect(weeksIn(1)).toBe(4);
+  });
+
+  it('derives the end, the hours made available and the first talent-development conversation', () => {
+    expect(trajectFigures(plan())).toEqual({
+      endDate: '2027-06-01',
+      hoursMadeAvailable: 80,
+      nextTalentConversation: '2027-06-01',
+    });
+  });
+});
