@@ -1,11 +1,11 @@
-// Bundles the Teams tab (browser code with @microsoft/teams-js) into dist/tab, next to its static files.
+// Bundles the Teams tab (browser code with @microsoft/teams-js) into dist/tab-web, next to its static files (dist/tab holds the compiled tab API).
 import { build } from 'esbuild';
 import { cp, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const out = path.resolve(here, '..', 'dist', 'tab');
+const out = path.resolve(here, '..', 'dist', 'tab-web');
 
 await mkdir(out, { recursive: true });
 await cp(path.join(here, 'public'), out, { recursive: true });

@@ -35,6 +35,12 @@ export const CONFIG_HINTS: Readonly<Record<string, string>> = {
   BODY_LIMIT_BYTES: 'the largest accepted request body in bytes, from 1024 to 10485760, e.g. 1048576',
   SHUTDOWN_TIMEOUT_MS: 'milliseconds to wait for turns in flight at shutdown, from 0 to 120000',
   DEFAULT_LOCALE: "'nl' or 'en': the language for people whose Teams locale is unknown",
+  TAB_SSO_AUDIENCE:
+    "the audience of the tab's SSO tokens: the Application ID URI api://<domain>/<app id> (comma-separated for several)",
+  ENTRA_JWKS_URL:
+    'an https URL of the Entra ID signing keys (JWKS), e.g. https://login.microsoftonline.com/common/discovery/v2.0/keys',
+  TAB_DEV_MODE:
+    "'true' or 'false': lets a developer pick an identity in the tab without Entra ID (never with MicrosoftAppId)",
 };
 
 const schema = z
@@ -78,6 +84,27 @@ const schema = z
     BODY_LIMIT_BYTES: integer(1024, 10 * 1024 * 1024, 1024 * 1024),
     SHUTDOWN_TIMEOUT_MS: integer(0, 120_000, 10_000),
     DEFAULT_LOCALE: z.preprocess(emptyToUndefined, z.enum(['nl', 'en']).optional().default('nl')),
+    TAB_SSO_AUDIENCE: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .transform((v) =>
+          v
+            .split(',')
+            .map((a) => a.trim())
+            .filter(Boolean),
+        )
+        .pipe(z.array(z.string().regex(/^(api:\/\/\S+|[0-9a-f-]{36})$/i)).min(1))
+        .optional(),
+    ),
+    ENTRA_JWKS_URL: z.preprocess(
+      emptyToUndefined,
+      z
+        .url({ protocol: /^https?$/ })
+        .optional()
+        .default('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
+    ),
+    TAB_DEV_MODE: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).optional().default('false')),
     // Not ours to document: the system PATH, used only to find `ferretdb` and `go` for the embedded database.
     PATH: optionalString,
   })
@@ -97,6 +124,14 @@ const schema = z
           message: `is required when MicrosoftAppType is ${env.MicrosoftAppType}`,
         });
       }
+    }
+    if (env.TAB_DEV_MODE === 'true' && (env.MicrosoftAppId || env.NODE_ENV === 'production')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['TAB_DEV_MODE'],
+        message:
+          'must be false when MicrosoftAppId is set or NODE_ENV is production (it lets anyone pick an identity)',
+      });
     }
     if (env.NODE_ENV === 'production') {
       // An unauthenticated bot or a throw-away database in production would be a silent disaster.
@@ -144,6 +179,12 @@ export interface Config {
   bodyLimitBytes: number;
   shutdownTimeoutMs: number;
   defaultLocale: 'nl' | 'en';
+  tab: {
+    /** Undefined: SSO is not configured, so only development mode (if on) can call the tab API. */
+    ssoAudiences: string[] | undefined;
+    jwksUrl: string;
+    devMode: boolean;
+  };
 }
 
 export class ConfigError extends Error {
@@ -203,5 +244,6 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     defaultLocale: e.DEFAULT_LOCALE,
+    tab: { ssoAudiences: e.TAB_SSO_AUDIENCE, jwksUrl: e.ENTRA_JWKS_URL, devMode: e.TAB_DEV_MODE === 'true' },
   };
 }

@@ -6,7 +6,9 @@ import { parseConfig, type Config } from './config';
 import { randomUUID } from 'node:crypto';
 import { ProfessionalService } from './domain/professional.service';
 import { TrajectService } from './domain/traject.service';
+import { createEntraTokenVerifier } from './integrations/entra-token.verifier';
 import { startServer, type RunningServer } from './server';
+import { registerTabApi } from '../../tab/api/tab-api.routes';
 import { ensureIndexes } from './store/collections';
 import { connectMongo, type MongoConnection } from './store/mongo';
 import { MongoEffectLedger } from './store/mongo-effect-ledger';
@@ -81,6 +83,7 @@ export async function startService(config: Config, logger: Logger = createLogger
       defaultLocale: config.defaultLocale,
       clock,
     });
+    const trajects = new TrajectService(new MongoTrajectRepository(db), { clock, newId: randomUUID });
     const adapter = createBotAdapter(config.botAuth);
     const app = createApp({
       adapter,
@@ -89,7 +92,7 @@ export async function startService(config: Config, logger: Logger = createLogger
         logger,
         defaultLocale: config.defaultLocale,
         professionals,
-        trajects: new TrajectService(new MongoTrajectRepository(db), { clock, newId: randomUUID }),
+        trajects,
         newId: randomUUID,
         effects,
         clock,
@@ -104,7 +107,22 @@ export async function startService(config: Config, logger: Logger = createLogger
         logger,
         bodyLimitBytes: config.bodyLimitBytes,
         isReady: () => connection.ping(),
-        tabDirectory: path.join(PROJECT_ROOT, 'dist', 'tab'),
+        extraRoutes: [
+          (s) =>
+            registerTabApi(s, {
+              logger,
+              professionals,
+              trajects,
+              verifyToken: config.tab.ssoAudiences
+                ? createEntraTokenVerifier({
+                    jwksUrl: config.tab.jwksUrl,
+                    audiences: config.tab.ssoAudiences,
+                  })
+                : undefined,
+              devMode: config.tab.devMode,
+            }),
+        ],
+        tabDirectory: path.join(PROJECT_ROOT, 'dist', 'tab-web'),
       },
       config.host,
       config.port,

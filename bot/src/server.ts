@@ -15,7 +15,9 @@ export interface ServerParts {
   bodyLimitBytes: number;
   /** True once MongoDB answers and the indexes are made. */
   isReady: () => Promise<boolean>;
-  /** The built tab (dist/tab); served under /tab/ when it exists. */
+  /** More routes (the tab's JSON API), registered after the bot's. */
+  extraRoutes?: ((server: restify.Server) => void)[];
+  /** The built tab page (dist/tab-web); served under /tab/ when it exists. */
   tabDirectory?: string;
 }
 
@@ -141,6 +143,8 @@ export async function startServer(parts: ServerParts, host: string, port: number
       }
     },
   );
+
+  for (const register of parts.extraRoutes ?? []) register(server);
 
   if (parts.tabDirectory && existsSync(parts.tabDirectory)) {
     server.get('/tab', (_req, res, next) => {

@@ -102,8 +102,9 @@ describe('composing a Prof-traject', () => {
     [
       'more active weeks than the traject has',
       { durationMonths: '2', activeWeeksTarget: '20' },
-      'Kies een getal van 1 tot en met 8',
+      'Kies een getal van 1 tot en met 8: zoveel weken heeft een traject van 2 maanden.',
     ],
+    ['a fraction of a month', { durationMonths: '2.5' }, '"value":2.5'],
     ['no question', { questions: '' }, 'Vul dit in.'],
     ['a question that does not exist', { questions: '1,11' }, 'Dit klopt niet'],
     ['too many words', { learningNeeds: 'x'.repeat(2001) }, 'Gebruik hooguit 2000 tekens.'],

@@ -111,6 +111,22 @@ describe('parseConfig', () => {
     expect(problems.join('\n')).not.toContain('VerySecretPassword');
   });
 
+  it("keeps the tab's development mode away from real bots and production", () => {
+    expect(parseConfig({ TAB_DEV_MODE: 'true' }).tab.devMode).toBe(true);
+    expect(problemsOf({ TAB_DEV_MODE: 'true', MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'x' })).toEqual([
+      expect.stringMatching(/^TAB_DEV_MODE: must be false when MicrosoftAppId is set/),
+    ]);
+  });
+
+  it("reads the tab's SSO audiences and refuses one that is not an Application ID URI", () => {
+    expect(
+      parseConfig({ TAB_SSO_AUDIENCE: 'api://wpl.example.nl/' + APP_ID + ', ' + APP_ID }).tab.ssoAudiences,
+    ).toEqual([`api://wpl.example.nl/${APP_ID}`, APP_ID]);
+    expect(problemsOf({ TAB_SSO_AUDIENCE: 'https://wpl.example.nl' })[0]).toMatch(
+      /^TAB_SSO_AUDIENCE: should be/,
+    );
+  });
+
   it('rejects out-of-range numbers', () => {
     expect(problemsOf({ PORT: '70000' })[0]).toMatch(/^PORT:/);
     expect(problemsOf({ SHUTDOWN_TIMEOUT_MS: '-1' })[0]).toMatch(/^SHUTDOWN_TIMEOUT_MS:/);

@@ -23,6 +23,10 @@ export class ProfessionalService {
    * still need a welcome. A welcome is only due where we can talk to them privately, and only from an
    * activity the caller trusts to know their language (`mayWelcome`).
    */
+  find(tenantId: string, aadObjectId: string): Promise<Professional | undefined> {
+    return this.professionals.findByAadObjectId(tenantId, aadObjectId);
+  }
+
   async recordContact(
     contact: FirstContact,
     { mayWelcome }: { mayWelcome: boolean },

@@ -35,11 +35,11 @@ export const en: Record<MessageKey, string> = {
   'help.command.traject': 'Compose, view or change your Prof-traject.',
   'traject.compose.title': 'Compose your Prof-traject',
   'traject.compose.intro':
-    'You are in the driving seat: choose when you start, how long your traject lasts, how many weeks you are active with your Prof-circle and which questions you learn around.',
+    'You are in the driving seat: choose when you start, how long your traject lasts, how many weeks you are active with your Prof-circle, how many hours a week of working time you get for it and which questions you learn around.',
   'traject.field.startDate': 'Start date',
-  'traject.field.durationMonths': 'Duration in months',
-  'traject.field.activeWeeksTarget': 'Active weeks with your Prof-circle',
-  'traject.field.hoursPerWeek': 'Hours a week in working time',
+  'traject.field.durationMonths': 'Duration (months)',
+  'traject.field.activeWeeksTarget': 'Active weeks',
+  'traject.field.hoursPerWeek': 'Hours a week',
   'traject.field.questions': 'Which questions do you want to learn around? Choose at least one.',
   'traject.field.talents': 'Your talents, in your own words',
   'traject.field.learningNeeds': 'Your learning needs, in your own words',
@@ -48,7 +48,9 @@ export const en: Record<MessageKey, string> = {
   'traject.problem.required': 'Please fill this in.',
   'traject.problem.invalid': 'This is not valid; please check it.',
   'traject.problem.out_of_range': 'Choose a number from {min} to {max}.',
-  'traject.problem.startDateRange': 'Choose a date at most {max} months from today.',
+  'traject.problem.startDateRange': 'Choose a date at most {max} months before or after today.',
+  'traject.problem.activeWeeksRange':
+    'Choose a number from 1 to {max}: that is how many weeks a traject of {months} months has.',
   'traject.problem.too_long': 'Use at most {max} characters.',
   'traject.problems.summary': 'Not saved yet. Please correct what is marked in red below.',
   'traject.badData':

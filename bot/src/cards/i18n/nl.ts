@@ -33,11 +33,11 @@ export const nl = {
   'help.command.traject': 'Je Prof-traject samenstellen, bekijken of wijzigen.',
   'traject.compose.title': 'Stel je Prof-traject samen',
   'traject.compose.intro':
-    'Jij zit in de regiestoel: kies zelf wanneer je begint, hoe lang je traject duurt, hoeveel weken je actief bent met je Prof-cirkel en rond welke vragen je leert.',
+    'Jij zit in de regiestoel: kies zelf wanneer je begint, hoe lang je traject duurt, hoeveel weken je actief bent met je Prof-cirkel, hoeveel uur per week je daarvoor in werktijd krijgt en rond welke vragen je leert.',
   'traject.field.startDate': 'Startdatum',
-  'traject.field.durationMonths': 'Duur in maanden',
-  'traject.field.activeWeeksTarget': 'Aantal actieve weken met je Prof-cirkel',
-  'traject.field.hoursPerWeek': 'Uren per week in werktijd',
+  'traject.field.durationMonths': 'Duur (maanden)',
+  'traject.field.activeWeeksTarget': 'Actieve weken',
+  'traject.field.hoursPerWeek': 'Uren per week',
   'traject.field.questions': 'Rond welke vragen wil je leren? Kies er minstens één.',
   'traject.field.talents': 'Je talenten, in je eigen woorden',
   'traject.field.learningNeeds': 'Je leerbehoeften, in je eigen woorden',
@@ -46,7 +46,9 @@ export const nl = {
   'traject.problem.required': 'Vul dit in.',
   'traject.problem.invalid': 'Dit klopt niet; kijk het nog eens na.',
   'traject.problem.out_of_range': 'Kies een getal van {min} tot en met {max}.',
-  'traject.problem.startDateRange': 'Kies een datum die hooguit {max} maanden van vandaag ligt.',
+  'traject.problem.startDateRange': 'Kies een datum die hooguit {max} maanden voor of na vandaag ligt.',
+  'traject.problem.activeWeeksRange':
+    'Kies een getal van 1 tot en met {max}: zoveel weken heeft een traject van {months} maanden.',
   'traject.problem.too_long': 'Gebruik hooguit {max} tekens.',
   'traject.problems.summary': 'Nog niet opgeslagen. Verbeter wat hieronder in rood staat.',
   'traject.badData':

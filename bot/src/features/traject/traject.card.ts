@@ -55,12 +55,18 @@ export function valuesOf(traject: Traject): ComposeValues {
   };
 }
 
-function problemText(t: Translate, problem: PlanProblem): string {
+function problemText(t: Translate, problem: PlanProblem, values: ComposeValues): string {
   switch (problem.code) {
     case 'out_of_range':
-      return problem.field === 'startDate'
-        ? t('traject.problem.startDateRange', { max: problem.max })
-        : t('traject.problem.out_of_range', { min: problem.min, max: problem.max });
+      if (problem.field === 'startDate') return t('traject.problem.startDateRange', { max: problem.max });
+      // The upper bound of active weeks follows from the duration: say so, or the limit looks arbitrary.
+      if (problem.field === 'activeWeeksTarget' && /^\d+$/.test(values.durationMonths.trim())) {
+        return t('traject.problem.activeWeeksRange', {
+          max: problem.max,
+          months: values.durationMonths.trim(),
+        });
+      }
+      return t('traject.problem.out_of_range', { min: problem.min, max: problem.max });
     case 'too_long':
       return t('traject.problem.too_long', { max: problem.max });
     default:
@@ -90,7 +96,7 @@ export function composeCard(
         // Teams shows errorMessage under a required input left empty, and under one the server refused;
         // the TextBlock below says the same for clients that show no errorMessage.
         ...(problem
-          ? { errorMessage: problemText(t, problem) }
+          ? { errorMessage: problemText(t, problem, values) }
           : input.isRequired
             ? { errorMessage: t('traject.problem.required') }
             : {}),
@@ -99,7 +105,7 @@ export function composeCard(
         ? [
             {
               type: 'TextBlock',
-              text: problemText(t, problem),
+              text: problemText(t, problem, values),
               color: 'Attention',
               wrap: true,
               spacing: 'None',

@@ -17,14 +17,17 @@ function ownerOf(context: TurnContext): Owner | undefined {
   return aadObjectId && tenantId ? { tenantId, aadObjectId } : undefined;
 }
 
-const show = (value: number) => (Number.isNaN(value) ? '' : String(value));
-
-function typedValues(data: TrajectCardData): ComposeValues {
+/** What the person typed, as they typed it ("2.5" stays "2.5"), to show back on a refused card. */
+function typedValues(data: TrajectCardData, raw: unknown): ComposeValues {
+  const typed = (field: 'durationMonths' | 'activeWeeksTarget' | 'hoursPerWeek'): string => {
+    const value = (raw as Record<string, unknown>)[field];
+    return typeof value === 'string' || typeof value === 'number' ? String(value).slice(0, 20) : '';
+  };
   return {
     startDate: data.startDate,
-    durationMonths: show(data.durationMonths),
-    activeWeeksTarget: show(data.activeWeeksTarget),
-    hoursPerWeek: show(data.hoursPerWeek),
+    durationMonths: typed('durationMonths'),
+    activeWeeksTarget: typed('activeWeeksTarget'),
+    hoursPerWeek: typed('hoursPerWeek'),
     questions: data.questions.join(','),
     talents: data.talents,
     learningNeeds: data.learningNeeds,
@@ -83,7 +86,7 @@ export function registerTraject(app: Application<TurnState>, deps: FeatureDeps):
     switch (outcome.kind) {
       case 'invalid':
         return composeCard(t, {
-          values: typedValues(data),
+          values: typedValues(data, raw),
           version: data.version,
           submissionId: data.submissionId,
           problems: outcome.problems,
