@@ -5,6 +5,7 @@ import { createBotAdapter } from './bot-adapter';
 import { parseConfig, type Config } from './config';
 import { randomUUID } from 'node:crypto';
 import { ProfessionalService } from './domain/professional.service';
+import { LedgerService } from './domain/ledger.service';
 import { TrajectService } from './domain/traject.service';
 import { createEntraTokenVerifier } from './integrations/entra-token.verifier';
 import { startServer, type RunningServer } from './server';
@@ -14,6 +15,7 @@ import { connectMongo, type MongoConnection } from './store/mongo';
 import { MongoEffectLedger } from './store/mongo-effect-ledger';
 import { MongoProfessionalRepository } from './store/mongo-professional.repository';
 import { MongoTrajectRepository } from './store/mongo-traject.repository';
+import { MongoLedgerRepository } from './store/mongo-ledger.repository';
 import { resolveMongo, type ResolvedMongo } from './store/mongo-server.resolver';
 import { MongoStorage } from './store/mongo-storage';
 
@@ -84,6 +86,7 @@ export async function startService(config: Config, logger: Logger = createLogger
       clock,
     });
     const trajects = new TrajectService(new MongoTrajectRepository(db), { clock, newId: randomUUID });
+    const ledger = new LedgerService(new MongoLedgerRepository(db), clock);
     const adapter = createBotAdapter(config.botAuth);
     const app = createApp({
       adapter,
@@ -93,6 +96,7 @@ export async function startService(config: Config, logger: Logger = createLogger
         defaultLocale: config.defaultLocale,
         professionals,
         trajects,
+        ledger,
         newId: randomUUID,
         effects,
         clock,
@@ -113,6 +117,7 @@ export async function startService(config: Config, logger: Logger = createLogger
               logger,
               professionals,
               trajects,
+              ledger,
               verifyToken: config.tab.ssoAudiences
                 ? createEntraTokenVerifier({
                     jwksUrl: config.tab.jwksUrl,

@@ -1,8 +1,11 @@
 import type { Logger } from 'pino';
-import type { Request, Response, Server } from 'restify';
+import restify, { type Request, type Response, type Server } from 'restify';
 import type { ProfessionalService } from '../../bot/src/domain/professional.service';
 import { trajectFigures, type Traject } from '../../bot/src/domain/traject';
+import type { LedgerEntry, LedgerTotals } from '../../bot/src/domain/ledger';
+import type { LedgerService } from '../../bot/src/domain/ledger.service';
 import type { TrajectService } from '../../bot/src/domain/traject.service';
+import { z } from 'zod/v4';
 import {
   KeysUnavailableError,
   TokenRejectedError,
@@ -14,6 +17,7 @@ export interface TabApiParts {
   logger: Logger;
   professionals: ProfessionalService;
   trajects: TrajectService;
+  ledger: LedgerService;
   /** Undefined when SSO is not configured. */
   verifyToken: TokenVerifier | undefined;
   /** Development only: `Authorization: Dev <tenantId>:<aadObjectId>` picks an identity. */
@@ -67,7 +71,7 @@ async function identify(req: Request, parts: TabApiParts): Promise<TabIdentity> 
 }
 
 /** What the tab shows of a traject: the plan, its derived figures and what was used. */
-function trajectView(traject: Traject, totals: ReturnType<TrajectService['totals']>) {
+function trajectView(traject: Traject, totals: LedgerTotals) {
   const figures = trajectFigures(traject);
   return {
     startDate: traject.startDate,
@@ -85,13 +89,51 @@ function trajectView(traject: Traject, totals: ReturnType<TrajectService['totals
   };
 }
 
+function entryView(entry: LedgerEntry) {
+  const { tenantId: _tenant, ownerAadObjectId: _owner, ...view } = entry;
+  return view;
+}
+
+const entryId = z.string().uuid();
+const timeBody = z.object({
+  id: entryId,
+  learningKind: z.enum(['elearning', 'book', 'podcast', 'video', 'expert', 'course', 'other']),
+  what: z.string().max(1000),
+  date: z.string().max(20),
+  minutes: z.number().int(),
+});
+const noteBody = z.object({
+  id: entryId,
+  text: z.string().max(20_000),
+  sharedWithManager: z.boolean().default(false),
+});
+const noteChange = z
+  .object({ text: z.string().max(20_000).optional(), sharedWithManager: z.boolean().optional() })
+  .refine((c) => c.text !== undefined || c.sharedWithManager !== undefined, 'nothing to change');
+
+function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) {
+    const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || '(body)'))];
+    throw new HttpError(400, 'INVALID_INPUT', `Check ${fields.join(', ')}`);
+  }
+  return parsed.data;
+}
+
+function paramOf(req: Request, name: string): string {
+  const value: unknown = (req.params as Record<string, unknown>)[name];
+  return typeof value === 'string' ? value : '';
+}
+
 export function registerTabApi(server: Server, parts: TabApiParts): void {
   const route =
-    (handler: (req: Request, identity: TabIdentity) => Promise<unknown>) =>
+    (handler: (req: Request, identity: TabIdentity) => Promise<unknown>, okStatus = 200) =>
     async (req: Request, res: Response): Promise<void> => {
       try {
         const identity = await identify(req, parts);
-        res.send(200, await handler(req, identity));
+        const result = await handler(req, identity);
+        if (result === undefined) res.send(204);
+        else res.send(okStatus, result);
       } catch (err) {
         if (err instanceof HttpError) {
           res.send(err.status, { error: { code: err.code, message: err.message } });
@@ -113,7 +155,8 @@ export function registerTabApi(server: Server, parts: TabApiParts): void {
           name: professional?.name ?? identity.name ?? '',
           locale: professional?.locale,
         },
-        traject: traject ? trajectView(traject, parts.trajects.totals(traject)) : null,
+        traject: traject ? trajectView(traject, await parts.ledger.totals(identity)) : null,
+        ledger: (await parts.ledger.list(identity)).map(entryView),
       };
     }),
   );
@@ -129,7 +172,72 @@ export function registerTabApi(server: Server, parts: TabApiParts): void {
       }
       const traject = await parts.trajects.find(identity);
       if (!traject) throw new HttpError(404, 'NOT_FOUND', 'No Prof-traject yet');
-      return trajectView(traject, parts.trajects.totals(traject));
+      return trajectView(traject, await parts.ledger.totals(identity));
     }),
   );
+
+  const body = restify.plugins.bodyParser({ maxBodySize: 64 * 1024, mapParams: false, rejectUnknown: true });
+
+  server.post(
+    '/api/tab/me/time',
+    body,
+    route(async (req, identity) => {
+      const input = parseBody(timeBody, req.body);
+      const outcome = await parts.ledger.addTime(identity, input);
+      return outcomeOf(outcome);
+    }),
+  );
+
+  server.post(
+    '/api/tab/me/notes',
+    body,
+    route(async (req, identity) =>
+      outcomeOf(await parts.ledger.addNote(identity, parseBody(noteBody, req.body))),
+    ),
+  );
+
+  server.patch(
+    '/api/tab/me/notes/:id',
+    body,
+    route(async (req, identity) => {
+      const outcome = await parts.ledger.updateNote(
+        identity,
+        paramOf(req, 'id'),
+        parseBody(noteChange, req.body),
+      );
+      if (outcome.kind === 'not_found') throw new HttpError(404, 'NOT_FOUND', 'No such note of yours');
+      if (outcome.kind === 'invalid')
+        throw new HttpError(400, 'INVALID_INPUT', problemsText(outcome.problems));
+      return entryView(outcome.note);
+    }),
+  );
+
+  server.del(
+    '/api/tab/me/ledger/:id',
+    route(async (req, identity) => {
+      if (!(await parts.ledger.remove(identity, paramOf(req, 'id')))) {
+        throw new HttpError(404, 'NOT_FOUND', 'No such entry of yours');
+      }
+      return undefined;
+    }),
+  );
+}
+
+function problemsText(problems: readonly { field: string; code: string }[]): string {
+  return problems.map((p) => `${p.field}: ${p.code}`).join('; ');
+}
+
+/** Created and repeated requests both answer with the entry; a clash or bad values change nothing. */
+function outcomeOf(
+  outcome: Awaited<ReturnType<LedgerService['addTime']>> | Awaited<ReturnType<LedgerService['addNote']>>,
+) {
+  switch (outcome.kind) {
+    case 'created':
+    case 'exists':
+      return entryView(outcome.entry);
+    case 'conflict':
+      throw new HttpError(409, 'CONFLICT', 'An entry with this id exists already');
+    case 'invalid':
+      throw new HttpError(400, 'INVALID_INPUT', problemsText(outcome.problems));
+  }
 }

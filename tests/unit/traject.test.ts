@@ -1,3 +1,4 @@
+import { totalsOf, weekOf } from '../../bot/src/domain/ledger';
 import {
   addMonths,
   checkPlan,
@@ -94,5 +95,36 @@ describe('dates and figures', () => {
       hoursMadeAvailable: 80,
       nextTalentConversation: '2027-06-01',
     });
+  });
+});
+
+describe('ledger totals', () => {
+  const base = {
+    tenantId: 't',
+    ownerAadObjectId: 'a',
+    kind: 'time' as const,
+    learningKind: 'other' as const,
+    what: 'x',
+    createdAt: new Date(),
+  };
+
+  it('adds all minutes, but counts only weeks with circle sessions as active', () => {
+    const totals = totalsOf(
+      [
+        { ...base, id: '1', source: 'session', date: '2026-11-23', minutes: 60 },
+        { ...base, id: '2', source: 'session', date: '2026-11-26', minutes: 60 },
+        { ...base, id: '3', source: 'session', date: '2026-12-01', minutes: 60 },
+        { ...base, id: '4', source: 'self', date: '2026-12-15', minutes: 45 },
+      ],
+      2,
+    );
+    expect(totals).toEqual({ activeWeeks: 2, minutesUsed: 225, proposals: 2 });
+  });
+
+  it('finds the Monday of an ISO week', () => {
+    expect(weekOf('2026-11-26')).toBe('2026-11-23');
+    expect(weekOf('2026-11-23')).toBe('2026-11-23');
+    expect(weekOf('2026-11-29')).toBe('2026-11-23');
+    expect(weekOf('2027-01-01')).toBe('2026-12-28');
   });
 });

@@ -25,14 +25,6 @@ export class TrajectService {
     private readonly options: { clock: () => Date; newId: () => string },
   ) {}
 
-  /**
-   * What was used so far. The ledger (sessions, self-chosen learning) and proposals arrive with later
-   * features; until then nothing has been recorded, and the summary says so truthfully.
-   */
-  totals(_traject: Traject): { activeWeeks: number; minutesUsed: number; proposals: number } {
-    return { activeWeeks: 0, minutesUsed: 0, proposals: 0 };
-  }
-
   find(owner: Owner): Promise<Traject | undefined> {
     return this.trajects.find(owner.tenantId, owner.aadObjectId);
   }

@@ -11,6 +11,7 @@ export const COLLECTIONS = {
   professionals: 'professionals',
   circles: 'circles',
   trajects: 'trajects',
+  ledgerEntries: 'ledgerEntries',
   cycles: 'cycles',
   sessions: 'sessions',
   proposals: 'proposals',
@@ -35,6 +36,8 @@ export const INDEXES: Readonly<Record<CollectionName, readonly IndexDescription[
   ],
   // One traject per professional: its _id is the owner's `<tenantId>:<aadObjectId>`, unique by itself.
   trajects: [{ key: { tenantId: 1, ownerAadObjectId: 1 }, name: 'by_owner' }],
+  // Time used and development notes, one document each, found by owner.
+  ledgerEntries: [{ key: { tenantId: 1, ownerAadObjectId: 1, createdAt: 1 }, name: 'by_owner' }],
   cycles: [{ key: { circleId: 1, weekStart: 1 }, name: 'uniq_circle_week', unique: true }],
   sessions: [
     // The four days of a cycle are four sessions, never more.

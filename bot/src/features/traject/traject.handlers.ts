@@ -49,7 +49,7 @@ export function registerTraject(app: Application<TurnState>, deps: FeatureDeps):
     const t = translator(locale);
     const traject = await deps.trajects.find(owner);
     return traject
-      ? summaryCard(t, locale, traject, deps.trajects.totals(traject))
+      ? summaryCard(t, locale, traject, await deps.ledger.totals(owner))
       : composeCard(t, { values: defaultValues(today()), version: 0, submissionId: deps.newId() });
   };
 
@@ -93,16 +93,10 @@ export function registerTraject(app: Application<TurnState>, deps: FeatureDeps):
         });
       case 'saved':
       case 'unchanged':
-        return summaryCard(
-          t,
-          locale,
-          outcome.traject,
-          deps.trajects.totals(outcome.traject),
-          'traject.saved',
-        );
+        return summaryCard(t, locale, outcome.traject, await deps.ledger.totals(owner), 'traject.saved');
       case 'conflict':
         return outcome.traject
-          ? summaryCard(t, locale, outcome.traject, deps.trajects.totals(outcome.traject), 'traject.conflict')
+          ? summaryCard(t, locale, outcome.traject, await deps.ledger.totals(owner), 'traject.conflict')
           : composeCard(t, {
               values: defaultValues(today()),
               version: 0,

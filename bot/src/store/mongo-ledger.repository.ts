@@ -1,0 +1,61 @@
+import type { Collection, Db } from 'mongodb';
+import type { DevelopmentNote, LedgerEntry, LedgerRepository } from '../domain/ledger';
+import { COLLECTIONS } from './collections';
+import { isDuplicateKeyError } from './mongo-errors';
+
+/**
+ * One document per entry. `_id` is `<tenantId>:<aadObjectId>:<entry id>`: the entry id comes from the client
+ * (so a retried request is recognised), and prefixing the owner means nobody can address another
+ * person's entry, whatever id they send.
+ */
+type LedgerDocument = LedgerEntry & { _id: string };
+
+const entryKey = (tenantId: string, ownerAadObjectId: string, id: string) =>
+  `${tenantId}:${ownerAadObjectId}:${id}`;
+
+export class MongoLedgerRepository implements LedgerRepository {
+  private readonly collection: Collection<LedgerDocument>;
+
+  constructor(db: Db) {
+    this.collection = db.collection<LedgerDocument>(COLLECTIONS.ledgerEntries);
+  }
+
+  async list(tenantId: string, ownerAadObjectId: string): Promise<LedgerEntry[]> {
+    const docs = await this.collection.find({ tenantId, ownerAadObjectId }).sort({ createdAt: 1 }).toArray();
+    return docs.map(strip);
+  }
+
+  async insert(entry: LedgerEntry): Promise<boolean> {
+    try {
+      await this.collection.insertOne({
+        ...entry,
+        _id: entryKey(entry.tenantId, entry.ownerAadObjectId, entry.id),
+      });
+      return true;
+    } catch (err) {
+      if (isDuplicateKeyError(err)) return false;
+      throw err;
+    }
+  }
+
+  async get(tenantId: string, ownerAadObjectId: string, id: string): Promise<LedgerEntry | undefined> {
+    const doc = await this.collection.findOne({ _id: entryKey(tenantId, ownerAadObjectId, id) });
+    return doc ? strip(doc) : undefined;
+  }
+
+  async replaceNote(note: DevelopmentNote): Promise<boolean> {
+    const _id = entryKey(note.tenantId, note.ownerAadObjectId, note.id);
+    const result = await this.collection.replaceOne({ _id }, note);
+    return result.matchedCount === 1;
+  }
+
+  async remove(tenantId: string, ownerAadObjectId: string, id: string): Promise<boolean> {
+    const result = await this.collection.deleteOne({ _id: entryKey(tenantId, ownerAadObjectId, id) });
+    return result.deletedCount === 1;
+  }
+}
+
+function strip(doc: LedgerDocument): LedgerEntry {
+  const { _id, ...entry } = doc;
+  return entry;
+}

@@ -1,0 +1,118 @@
+import { randomUUID } from 'node:crypto';
+import type { Service } from '../../bot/src/main';
+import { TENANT_ID } from '../support/activities';
+import { startTestService } from '../support/service';
+
+/** The professional's own ledger through the tab API (development-mode identities; SSO is tested apart). */
+describe('the ledger: time used and development notes', () => {
+  let service: Service;
+  const me = `Dev ${TENANT_ID}:${randomUUID()}`;
+  const someoneElse = `Dev ${TENANT_ID}:${randomUUID()}`;
+  const today = new Date().toISOString().slice(0, 10);
+
+  async function call(method: string, path: string, authorization: string, body?: unknown) {
+    const response = await fetch(`${service.url}${path}`, {
+      method,
+      headers: { authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      body: (text ? JSON.parse(text) : undefined) as Record<string, unknown>,
+    };
+  }
+  const ledgerOf = async (who: string) =>
+    (await call('GET', '/api/tab/me', who)).body.ledger as Record<string, unknown>[];
+
+  beforeAll(async () => {
+    service = await startTestService({ TAB_DEV_MODE: 'true' });
+  });
+  afterAll(async () => {
+    await service?.stop();
+  });
+
+  it('records self-chosen learning once, however often the request is retried', async () => {
+    const entry = {
+      id: randomUUID(),
+      learningKind: 'podcast',
+      what: 'Podcast over feedback geven',
+      date: today,
+      minutes: 45,
+    };
+    const first = await call('POST', '/api/tab/me/time', me, entry);
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ ...entry, kind: 'time', source: 'self' });
+    expect((await call('POST', '/api/tab/me/time', me, entry)).status).toBe(200);
+    expect((await call('POST', '/api/tab/me/time', me, { ...entry, minutes: 50 })).status).toBe(409);
+    const ledger = await ledgerOf(me);
+    expect(ledger.filter((e) => e.id === entry.id)).toEqual([expect.objectContaining({ minutes: 45 })]);
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ['no minutes', { minutes: 0 }],
+    ['more than ten hours', { minutes: 601 }],
+    ['a date in the future', { date: '2999-01-01' }],
+    ['a date that does not exist', { date: '2026-02-30' }],
+    ['no description', { what: '   ' }],
+    ['a kind of learning we do not know', { learningKind: 'nap' }],
+    ['minutes as text', { minutes: '45' }],
+    ['no id', { id: undefined }],
+  ])('refuses %s with 400 and records nothing', async (_name, change) => {
+    const before = (await ledgerOf(me)).length;
+    const entry = {
+      id: randomUUID(),
+      learningKind: 'book',
+      what: 'Boek',
+      date: today,
+      minutes: 30,
+      ...change,
+    };
+    const response = await call('POST', '/api/tab/me/time', me, entry);
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual({ error: { code: 'INVALID_INPUT', message: expect.any(String) } });
+    expect((await ledgerOf(me)).length).toBe(before);
+  });
+
+  it('keeps notes private until the professional shares one, and only the owner can change or delete them', async () => {
+    const id = randomUUID();
+    const created = await call('POST', '/api/tab/me/notes', me, {
+      id,
+      text: 'Ik merk dat ik rustiger presenteer.',
+    });
+    expect(created.body).toMatchObject({ id, kind: 'note', sharedWithManager: false });
+
+    expect(
+      (await call('PATCH', `/api/tab/me/notes/${id}`, someoneElse, { sharedWithManager: true })).status,
+    ).toBe(404);
+    expect((await call('DELETE', `/api/tab/me/ledger/${id}`, someoneElse)).status).toBe(404);
+
+    const shared = await call('PATCH', `/api/tab/me/notes/${id}`, me, { sharedWithManager: true });
+    expect(shared.body).toMatchObject({
+      id,
+      sharedWithManager: true,
+      text: 'Ik merk dat ik rustiger presenteer.',
+    });
+    expect((await call('PATCH', `/api/tab/me/notes/${id}`, me, {})).status).toBe(400);
+    expect((await call('PATCH', `/api/tab/me/notes/${id}`, me, { text: 'x'.repeat(4001) })).status).toBe(400);
+
+    expect((await call('DELETE', `/api/tab/me/ledger/${id}`, me)).status).toBe(204);
+    expect((await ledgerOf(me)).some((e) => e.id === id)).toBe(false);
+    expect((await call('DELETE', `/api/tab/me/ledger/${id}`, me)).status).toBe(404);
+  });
+
+  it("counts the time used in the traject's totals", async () => {
+    const who = `Dev ${TENANT_ID}:${randomUUID()}`;
+    for (const minutes of [30, 60]) {
+      await call('POST', '/api/tab/me/time', who, {
+        id: randomUUID(),
+        learningKind: 'elearning',
+        what: 'Module AI',
+        date: today,
+        minutes,
+      });
+    }
+    const entries = await ledgerOf(who);
+    expect(entries.reduce((sum, e) => sum + (e.minutes as number), 0)).toBe(90);
+  });
+});
