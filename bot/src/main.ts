@@ -100,6 +100,7 @@ export async function startService(config: Config, logger: Logger = createLogger
         newId: randomUUID,
         effects,
         clock,
+        peoplePicker: config.botAuth !== undefined,
       },
     });
 

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import restify, { type Request, type Response, type Server } from 'restify';
+import type { Professional } from '../../bot/src/domain/professional';
 import type { ProfessionalService } from '../../bot/src/domain/professional.service';
 import { trajectFigures, type Traject } from '../../bot/src/domain/traject';
 import type { LedgerEntry, LedgerTotals } from '../../bot/src/domain/ledger';
@@ -89,6 +90,37 @@ function trajectView(traject: Traject, totals: LedgerTotals) {
   };
 }
 
+/**
+ * What a manager sees of one of their people, and nothing more (the concept): time used against time made
+ * available, active weeks against the target, validated proposals, and the notes that person chose to
+ * share. No talents, learning needs, chosen questions, private notes or what the time was spent on.
+ */
+async function reportView(parts: TabApiParts, report: Professional) {
+  const owner = { tenantId: report.tenantId, aadObjectId: report.aadObjectId };
+  const [traject, entries, totals] = await Promise.all([
+    parts.trajects.find(owner),
+    parts.ledger.list(owner),
+    parts.ledger.totals(owner),
+  ]);
+  return {
+    id: report.id,
+    name: report.name,
+    activeWeeks: { done: totals.activeWeeks, target: traject?.activeWeeksTarget ?? null },
+    time: {
+      minutesUsed: totals.minutesUsed,
+      hoursMadeAvailable: traject ? trajectFigures(traject).hoursMadeAvailable : null,
+    },
+    validatedProposals: totals.proposals,
+    sharedNotes: entries
+      .filter((e) => e.kind === 'note' && e.sharedWithManager)
+      .map((e) => ({
+        id: e.id,
+        text: e.kind === 'note' ? e.text : '',
+        updatedAt: e.kind === 'note' ? e.updatedAt : e.createdAt,
+      })),
+  };
+}
+
 function entryView(entry: LedgerEntry) {
   const { tenantId: _tenant, ownerAadObjectId: _owner, ...view } = entry;
   return view;
@@ -173,6 +205,24 @@ export function registerTabApi(server: Server, parts: TabApiParts): void {
       const traject = await parts.trajects.find(identity);
       if (!traject) throw new HttpError(404, 'NOT_FOUND', 'No Prof-traject yet');
       return trajectView(traject, await parts.ledger.totals(identity));
+    }),
+  );
+
+  server.get(
+    '/api/tab/reports',
+    route(async (_req, identity) => {
+      const reports = await parts.professionals.reportsOf(identity.tenantId, identity.aadObjectId);
+      return { reports: await Promise.all(reports.map((r) => reportView(parts, r))) };
+    }),
+  );
+
+  server.get(
+    '/api/tab/reports/:id',
+    route(async (req, identity) => {
+      const reports = await parts.professionals.reportsOf(identity.tenantId, identity.aadObjectId);
+      const report = reports.find((r) => r.id === paramOf(req, 'id'));
+      if (!report) throw new HttpError(403, 'FORBIDDEN', 'This person does not report to you');
+      return reportView(parts, report);
     }),
   );
 

@@ -46,6 +46,7 @@ describe.each(locales)('cards in %s', (locale) => {
         values: defaultValues('2026-11-26'),
         version: 0,
         submissionId: '9b2c7a4e-1f0d-4c3b-8a6e-5d4f3e2a1b0c',
+        peoplePicker: false,
       }),
     ],
     [
@@ -54,6 +55,7 @@ describe.each(locales)('cards in %s', (locale) => {
         values: { ...defaultValues('2026-11-26'), durationMonths: '0', questions: '' },
         version: 3,
         submissionId: '9b2c7a4e-1f0d-4c3b-8a6e-5d4f3e2a1b0c',
+        peoplePicker: true,
         problems: checkPlan(
           {
             startDate: 'x',

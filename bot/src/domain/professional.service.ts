@@ -23,6 +23,27 @@ export class ProfessionalService {
    * still need a welcome. A welcome is only due where we can talk to them privately, and only from an
    * activity the caller trusts to know their language (`mayWelcome`).
    */
+  /**
+   * Who the professional's manager is, as they named them. Nobody is their own manager. Whether the
+   * manager exists in the tenant is checked against Microsoft Graph where it is configured (later issue).
+   */
+  async setManager(
+    tenantId: string,
+    aadObjectId: string,
+    managerAadObjectId: string | undefined,
+  ): Promise<void> {
+    if (managerAadObjectId !== undefined && managerAadObjectId.toLowerCase() === aadObjectId.toLowerCase()) {
+      throw new DomainError('INVALID_INPUT', 'A professional cannot be their own manager', {
+        field: 'manager',
+      });
+    }
+    await this.professionals.setManager(tenantId, aadObjectId, managerAadObjectId, this.options.clock());
+  }
+
+  reportsOf(tenantId: string, managerAadObjectId: string): Promise<Professional[]> {
+    return this.professionals.listByManager(tenantId, managerAadObjectId);
+  }
+
   find(tenantId: string, aadObjectId: string): Promise<Professional | undefined> {
     return this.professionals.findByAadObjectId(tenantId, aadObjectId);
   }

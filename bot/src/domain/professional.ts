@@ -48,4 +48,13 @@ export interface ProfessionalRepository {
   /** Notes when the welcome went out (informational: the effect ledger is what makes it happen once). */
   recordWelcome(tenantId: string, aadObjectId: string, at: Date): Promise<void>;
   findByAadObjectId(tenantId: string, aadObjectId: string): Promise<Professional | undefined>;
+  /** Sets (or with undefined, clears) who the professional's manager is; false when there is no such professional. */
+  setManager(
+    tenantId: string,
+    aadObjectId: string,
+    managerAadObjectId: string | undefined,
+    now: Date,
+  ): Promise<boolean>;
+  /** The professionals who named this manager as theirs. */
+  listByManager(tenantId: string, managerAadObjectId: string): Promise<Professional[]>;
 }

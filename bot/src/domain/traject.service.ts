@@ -36,10 +36,14 @@ export class TrajectService {
   async save(
     owner: Owner,
     plan: TrajectPlan,
-    { expectedVersion, submissionId }: { expectedVersion: number; submissionId: string },
+    {
+      expectedVersion,
+      submissionId,
+      extraProblems = [],
+    }: { expectedVersion: number; submissionId: string; extraProblems?: readonly PlanProblem[] },
   ): Promise<SaveOutcome> {
     const now = this.options.clock();
-    const problems = checkPlan(plan, now.toISOString().slice(0, 10));
+    const problems = [...checkPlan(plan, now.toISOString().slice(0, 10)), ...extraProblems];
     if (problems.length > 0) return { kind: 'invalid', problems };
 
     const current = await this.find(owner);

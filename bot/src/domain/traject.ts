@@ -43,9 +43,12 @@ export interface Traject extends TrajectPlan {
 
 export type PlanField = keyof TrajectPlan;
 
+/** The plan's fields, and the manager the professional names on the same card. */
+export type CardField = PlanField | 'manager';
+
 export type PlanProblem =
-  | { field: PlanField; code: 'required' }
-  | { field: PlanField; code: 'invalid' }
+  | { field: CardField; code: 'required' }
+  | { field: CardField; code: 'invalid' }
   | { field: PlanField; code: 'out_of_range'; min: number; max: number }
   | { field: PlanField; code: 'too_long'; max: number };
 
@@ -134,6 +137,16 @@ export function checkPlan(plan: TrajectPlan, today: string): PlanProblem[] {
     }
   }
   return problems;
+}
+
+/** Entra object ids are GUIDs; nobody can be their own manager. */
+export function checkManager(managerAadObjectId: string | undefined, ownAadObjectId: string): PlanProblem[] {
+  if (managerAadObjectId === undefined) return [];
+  const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  if (!guid.test(managerAadObjectId) || managerAadObjectId.toLowerCase() === ownAadObjectId.toLowerCase()) {
+    return [{ field: 'manager', code: 'invalid' }];
+  }
+  return [];
 }
 
 /** The figures a summary shows, derived from the plan (the ledger adds what was used). */

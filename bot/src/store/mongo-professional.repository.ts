@@ -70,6 +70,27 @@ export class MongoProfessionalRepository implements ProfessionalRepository {
     );
   }
 
+  async setManager(
+    tenantId: string,
+    aadObjectId: string,
+    managerAadObjectId: string | undefined,
+    now: Date,
+  ): Promise<boolean> {
+    const _id = professionalId(tenantId, aadObjectId);
+    const result = managerAadObjectId
+      ? await this.collection.updateOne({ _id }, { $set: { managerAadObjectId, updatedAt: now } })
+      : await this.collection.updateOne(
+          { _id },
+          { $unset: { managerAadObjectId: '' }, $set: { updatedAt: now } },
+        );
+    return result.matchedCount === 1;
+  }
+
+  async listByManager(tenantId: string, managerAadObjectId: string): Promise<Professional[]> {
+    const docs = await this.collection.find({ tenantId, managerAadObjectId }).sort({ name: 1 }).toArray();
+    return docs.map(toProfessional);
+  }
+
   async findByAadObjectId(tenantId: string, aadObjectId: string): Promise<Professional | undefined> {
     const doc = await this.collection.findOne({ _id: professionalId(tenantId, aadObjectId) });
     return doc ? toProfessional(doc) : undefined;

@@ -16,4 +16,6 @@ export interface FeatureDeps {
   newId: () => string;
   effects: EffectLedger;
   clock: () => Date;
+  /** Teams' people picker works only with an app registration (Graph behind it); locally a text input. */
+  peoplePicker: boolean;
 }

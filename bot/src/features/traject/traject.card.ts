@@ -15,10 +15,13 @@ import {
   TRAJECT_LIMITS,
   trajectFigures,
   weeksIn,
-  type PlanField,
+  type CardField,
   type PlanProblem,
   type Traject,
 } from '../../domain/traject';
+
+/** The picker's "nobody chosen yet" choice (a choice needs a non-empty value). */
+export const NO_MANAGER = 'none';
 
 /** What the compose card shows in its inputs: a saved plan, defaults, or what the person typed. */
 export interface ComposeValues {
@@ -29,6 +32,7 @@ export interface ComposeValues {
   questions: string;
   talents: string;
   learningNeeds: string;
+  manager: string;
 }
 
 export function defaultValues(today: string): ComposeValues {
@@ -40,10 +44,11 @@ export function defaultValues(today: string): ComposeValues {
     questions: '',
     talents: '',
     learningNeeds: '',
+    manager: '',
   };
 }
 
-export function valuesOf(traject: Traject): ComposeValues {
+export function valuesOf(traject: Traject, managerAadObjectId: string | undefined): ComposeValues {
   return {
     startDate: traject.startDate,
     durationMonths: String(traject.durationMonths),
@@ -52,6 +57,7 @@ export function valuesOf(traject: Traject): ComposeValues {
     questions: traject.questions.join(','),
     talents: traject.talents,
     learningNeeds: traject.learningNeeds,
+    manager: managerAadObjectId ?? '',
   };
 }
 
@@ -82,11 +88,15 @@ export function composeCard(
     submissionId: string;
     problems?: readonly PlanProblem[];
     notice?: MessageKey;
+    /** Teams' people picker (needs the app registration); otherwise a text input for an Entra object id. */
+    peoplePicker: boolean;
+    /** The current manager's display name, for the picker's preselected choice. */
+    managerName?: string;
   },
 ): AdaptiveCard {
   const { values, problems = [] } = options;
-  const problemFor = (field: PlanField) => problems.find((p) => p.field === field);
-  const labelled = (field: PlanField, input: CardElement): CardElement[] => {
+  const problemFor = (field: CardField) => problems.find((p) => p.field === field);
+  const labelled = (field: CardField, input: CardElement): CardElement[] => {
     const problem = problemFor(field);
     return [
       {
@@ -171,6 +181,25 @@ export function composeCard(
       maxLength: TRAJECT_LIMITS.ownWordsMaxLength,
       value: values.learningNeeds,
     }),
+    ...labelled(
+      'manager',
+      options.peoplePicker
+        ? {
+            type: 'Input.ChoiceSet',
+            value: values.manager,
+            // Static choices show before anyone types; a choice set needs at least one.
+            choices: values.manager
+              ? [{ title: options.managerName ?? values.manager, value: values.manager }]
+              : [{ title: t('traject.field.managerNone'), value: NO_MANAGER }],
+            'choices.data': { type: 'Data.Query', dataset: 'graph.microsoft.com/users' },
+          }
+        : {
+            type: 'Input.Text',
+            value: values.manager,
+            placeholder: t('traject.field.managerPlaceholder'),
+            maxLength: 64,
+          },
+    ),
   ];
   const data = { version: options.version, submissionId: options.submissionId };
   return adaptiveCard({

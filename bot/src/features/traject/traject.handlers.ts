@@ -4,6 +4,7 @@ import { adaptiveCard, paragraph, toAttachment, type AdaptiveCard } from '../../
 import { COMMANDS, commandPattern } from '../../cards/commands';
 import { translator, type MessageKey } from '../../cards/i18n';
 import { VERBS } from '../../cards/verbs';
+import { checkManager, type PlanProblem } from '../../domain/traject';
 import type { Owner } from '../../domain/traject.service';
 import { localeOf, tenantIdOf, turnLogger } from '../shared/activity';
 import type { FeatureDeps } from '../shared/deps';
@@ -31,6 +32,7 @@ function typedValues(data: TrajectCardData, raw: unknown): ComposeValues {
     questions: data.questions.join(','),
     talents: data.talents,
     learningNeeds: data.learningNeeds,
+    manager: data.manager ?? '',
   };
 }
 
@@ -50,7 +52,12 @@ export function registerTraject(app: Application<TurnState>, deps: FeatureDeps):
     const traject = await deps.trajects.find(owner);
     return traject
       ? summaryCard(t, locale, traject, await deps.ledger.totals(owner))
-      : composeCard(t, { values: defaultValues(today()), version: 0, submissionId: deps.newId() });
+      : composeCard(t, {
+          values: defaultValues(today()),
+          version: 0,
+          submissionId: deps.newId(),
+          peoplePicker: deps.peoplePicker,
+        });
   };
 
   const edit = async (context: TurnContext): Promise<AdaptiveCard> => {
@@ -58,10 +65,12 @@ export function registerTraject(app: Application<TurnState>, deps: FeatureDeps):
     if (!owner) return messageCard(context, 'reply.identityMissing');
     const t = translator(localeOf(context.activity, deps.defaultLocale));
     const traject = await deps.trajects.find(owner);
+    const manager = (await deps.professionals.find(owner.tenantId, owner.aadObjectId))?.managerAadObjectId;
     return composeCard(t, {
-      values: traject ? valuesOf(traject) : defaultValues(today()),
+      values: traject ? valuesOf(traject, manager) : { ...defaultValues(today()), manager: manager ?? '' },
       version: traject?.version ?? 0,
       submissionId: deps.newId(),
+      peoplePicker: deps.peoplePicker,
     });
   };
 
@@ -78,21 +87,29 @@ export function registerTraject(app: Application<TurnState>, deps: FeatureDeps):
     const data = parsed.data;
     const locale = localeOf(context.activity, deps.defaultLocale);
     const t = translator(locale);
+    const refused = (problems: PlanProblem[]) =>
+      composeCard(t, {
+        values: typedValues(data, raw),
+        version: data.version,
+        submissionId: data.submissionId,
+        problems,
+        peoplePicker: deps.peoplePicker,
+      });
+    // The manager is checked with the plan, so a wrong one refuses the whole card: nothing is saved half.
+    const managerProblems = checkManager(data.manager, owner.aadObjectId);
     const outcome = await deps.trajects.save(owner, toPlan(data), {
       expectedVersion: data.version,
       submissionId: data.submissionId,
+      extraProblems: managerProblems,
     });
     log.info({ outcome: outcome.kind }, 'traject save');
     switch (outcome.kind) {
       case 'invalid':
-        return composeCard(t, {
-          values: typedValues(data, raw),
-          version: data.version,
-          submissionId: data.submissionId,
-          problems: outcome.problems,
-        });
+        return refused(outcome.problems);
       case 'saved':
       case 'unchanged':
+        // Also on a replay: if the first attempt died between the two writes, the repeat completes it.
+        await deps.professionals.setManager(owner.tenantId, owner.aadObjectId, data.manager);
         return summaryCard(t, locale, outcome.traject, await deps.ledger.totals(owner), 'traject.saved');
       case 'conflict':
         return outcome.traject
@@ -102,6 +119,7 @@ export function registerTraject(app: Application<TurnState>, deps: FeatureDeps):
               version: 0,
               submissionId: deps.newId(),
               notice: 'traject.conflict',
+              peoplePicker: deps.peoplePicker,
             });
     }
   };

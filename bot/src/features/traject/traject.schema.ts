@@ -1,4 +1,5 @@
 import { z } from 'zod/v4';
+import { NO_MANAGER } from './traject.card';
 import { DIDACTIC_QUESTIONS, type DidacticQuestion, type TrajectPlan } from '../../domain/traject';
 
 /**
@@ -33,6 +34,15 @@ export const trajectCardData = z.object({
     }),
   talents: ownWords,
   learningNeeds: ownWords,
+  /** The people picker's value (an Entra object id), or what was typed in local mode; empty: none. */
+  manager: z
+    .string()
+    .max(100)
+    .optional()
+    .transform((v) => {
+      const value = (v ?? '').trim();
+      return value === '' || value === NO_MANAGER ? undefined : value;
+    }),
 });
 
 export type TrajectCardData = z.infer<typeof trajectCardData>;
