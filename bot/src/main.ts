@@ -5,6 +5,7 @@ import { createBotAdapter } from './bot-adapter';
 import { parseConfig, type Config } from './config';
 import { randomUUID } from 'node:crypto';
 import { ProfessionalService } from './domain/professional.service';
+import { DataRightsService } from './domain/data-rights.service';
 import { LedgerService } from './domain/ledger.service';
 import { TrajectService } from './domain/traject.service';
 import { createEntraTokenVerifier } from './integrations/entra-token.verifier';
@@ -80,17 +81,30 @@ export async function startService(config: Config, logger: Logger = createLogger
     const db = mongo.db;
 
     const clock = () => new Date();
+    // Repositories (MongoDB), then the domain services on top of them.
     const effects = new MongoEffectLedger(db);
-    const professionals = new ProfessionalService(new MongoProfessionalRepository(db), effects, {
+    const professionalRepository = new MongoProfessionalRepository(db);
+    const trajectRepository = new MongoTrajectRepository(db);
+    const ledgerRepository = new MongoLedgerRepository(db);
+    const storage = new MongoStorage(db);
+    const professionals = new ProfessionalService(professionalRepository, effects, {
       defaultLocale: config.defaultLocale,
       clock,
     });
-    const trajects = new TrajectService(new MongoTrajectRepository(db), { clock, newId: randomUUID });
-    const ledger = new LedgerService(new MongoLedgerRepository(db), clock);
+    const trajects = new TrajectService(trajectRepository, { clock, newId: randomUUID });
+    const ledger = new LedgerService(ledgerRepository, clock);
+    const dataRights = new DataRightsService({
+      professionals: professionalRepository,
+      trajects: trajectRepository,
+      ledger: ledgerRepository,
+      effects,
+      turnState: storage,
+      clock,
+    });
     const adapter = createBotAdapter(config.botAuth);
     const app = createApp({
       adapter,
-      storage: new MongoStorage(db),
+      storage,
       deps: {
         logger,
         defaultLocale: config.defaultLocale,
@@ -119,6 +133,7 @@ export async function startService(config: Config, logger: Logger = createLogger
               professionals,
               trajects,
               ledger,
+              dataRights,
               verifyToken: config.tab.ssoAudiences
                 ? createEntraTokenVerifier({
                     jwksUrl: config.tab.jwksUrl,

@@ -4,6 +4,7 @@ import type { Professional } from '../../bot/src/domain/professional';
 import type { ProfessionalService } from '../../bot/src/domain/professional.service';
 import { trajectFigures, type Traject } from '../../bot/src/domain/traject';
 import type { LedgerEntry, LedgerTotals } from '../../bot/src/domain/ledger';
+import type { DataRightsService } from '../../bot/src/domain/data-rights.service';
 import type { LedgerService } from '../../bot/src/domain/ledger.service';
 import type { TrajectService } from '../../bot/src/domain/traject.service';
 import { z } from 'zod/v4';
@@ -19,6 +20,7 @@ export interface TabApiParts {
   professionals: ProfessionalService;
   trajects: TrajectService;
   ledger: LedgerService;
+  dataRights: DataRightsService;
   /** Undefined when SSO is not configured. */
   verifyToken: TokenVerifier | undefined;
   /** Development only: `Authorization: Dev <tenantId>:<aadObjectId>` picks an identity. */
@@ -259,6 +261,31 @@ export function registerTabApi(server: Server, parts: TabApiParts): void {
       if (outcome.kind === 'invalid')
         throw new HttpError(400, 'INVALID_INPUT', problemsText(outcome.problems));
       return entryView(outcome.note);
+    }),
+  );
+
+  // The right of access: everything held about the caller, as one JSON file.
+  server.get(
+    '/api/tab/me/export',
+    route(async (_req, identity) => parts.dataRights.export(identity)),
+  );
+
+  // The right to erasure. The body must repeat the caller's own id: a confirmation no stray request makes.
+  server.del(
+    '/api/tab/me',
+    body,
+    route(async (req, identity) => {
+      const { confirm } = parseBody(z.object({ confirm: z.string().max(200) }), req.body);
+      if (confirm !== `${identity.tenantId}:${identity.aadObjectId}`) {
+        throw new HttpError(
+          400,
+          'CONFIRMATION_REQUIRED',
+          'Repeat your own id in "confirm" to delete your data',
+        );
+      }
+      const erased = await parts.dataRights.erase(identity);
+      parts.logger.info({ ...erased }, 'personal data erased');
+      return { erased };
     }),
   );
 

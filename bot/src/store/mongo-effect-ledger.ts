@@ -18,6 +18,11 @@ export class MongoEffectLedger implements EffectLedger {
     this.collection = db.collection<EffectDocument>(COLLECTIONS.deliveries);
   }
 
+  /** Removes a claimed effect, so its key (which may hold a person's ids) is gone. */
+  async forget(key: string): Promise<void> {
+    await this.collection.deleteMany({ key });
+  }
+
   async claim(key: string, kind: string, now: Date): Promise<boolean> {
     try {
       await this.collection.insertOne({ key, kind, status: 'sent', createdAt: now });

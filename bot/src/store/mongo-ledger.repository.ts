@@ -49,6 +49,11 @@ export class MongoLedgerRepository implements LedgerRepository {
     return result.matchedCount === 1;
   }
 
+  async removeAll(tenantId: string, ownerAadObjectId: string): Promise<number> {
+    const result = await this.collection.deleteMany({ tenantId, ownerAadObjectId });
+    return result.deletedCount;
+  }
+
   async remove(tenantId: string, ownerAadObjectId: string, id: string): Promise<boolean> {
     const result = await this.collection.deleteOne({ _id: entryKey(tenantId, ownerAadObjectId, id) });
     return result.deletedCount === 1;

@@ -91,6 +91,19 @@ export class MongoProfessionalRepository implements ProfessionalRepository {
     return docs.map(toProfessional);
   }
 
+  async remove(tenantId: string, aadObjectId: string): Promise<void> {
+    await this.collection.deleteOne({ _id: professionalId(tenantId, aadObjectId) });
+  }
+
+  /** Takes a person's id out of the records of everyone who named them as manager. */
+  async forgetManager(tenantId: string, managerAadObjectId: string): Promise<number> {
+    const result = await this.collection.updateMany(
+      { tenantId, managerAadObjectId },
+      { $unset: { managerAadObjectId: '' } },
+    );
+    return result.modifiedCount;
+  }
+
   async findByAadObjectId(tenantId: string, aadObjectId: string): Promise<Professional | undefined> {
     const doc = await this.collection.findOne({ _id: professionalId(tenantId, aadObjectId) });
     return doc ? toProfessional(doc) : undefined;

@@ -105,6 +105,17 @@ export class MongoStorage implements Storage {
     await Promise.all([...new Set(keys)].map((key) => this.writeRevision(key, undefined, undefined)));
   }
 
+  /**
+   * Physically removes every pointer and revision whose key contains one of `ids` (a person's Teams user id
+   * or conversation id), for the right to erasure: a deletion marker would keep the key, and so the id.
+   */
+  async purge(ids: readonly string[]): Promise<number> {
+    const escaped = ids.filter((id) => id.length > 0).map((id) => id.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    if (escaped.length === 0) return 0;
+    const result = await this.revisions.deleteMany({ _id: { $regex: escaped.join('|') } });
+    return result.deletedCount;
+  }
+
   /** json undefined: a deletion marker. expected undefined: unconditional. */
   private async writeRevision(
     key: string,

@@ -36,6 +36,10 @@ export class MongoTrajectRepository implements TrajectRepository {
     return doc ? toTraject(doc) : undefined;
   }
 
+  async remove(tenantId: string, ownerAadObjectId: string): Promise<void> {
+    await this.collection.deleteOne({ _id: trajectKey(tenantId, ownerAadObjectId) });
+  }
+
   async create(traject: Traject): Promise<boolean> {
     try {
       await this.collection.insertOne(toDocument(traject));

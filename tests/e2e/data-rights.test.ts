@@ -1,0 +1,130 @@
+import { randomUUID } from 'node:crypto';
+import type { Service } from '../../bot/src/main';
+import { cardExecute, message, person, TENANT_ID, type Person } from '../support/activities';
+import { FakeBotConnector } from '../support/bot-connector.fake';
+import { postActivity, startTestService } from '../support/service';
+
+/** The professional's rights (AVG/GDPR): all their data as JSON, and erasure that leaves nothing findable. */
+describe('data rights', () => {
+  let connector: FakeBotConnector;
+  let service: Service;
+  const today = new Date().toISOString().slice(0, 10);
+  const dev = (who: Person) => `Dev ${TENANT_ID}:${who.aadObjectId}`;
+
+  async function api(method: string, path: string, authorization: string, body?: unknown) {
+    const response = await fetch(`${service.url}${path}`, {
+      method,
+      headers: { authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return {
+      status: response.status,
+      body: (text ? JSON.parse(text) : undefined) as Record<string, unknown>,
+    };
+  }
+
+  async function compose(who: Person, manager?: Person): Promise<void> {
+    const ask = message(connector.serviceUrl, who, 'traject');
+    await postActivity(service, ask);
+    const card = connector.messages(ask.conversation.id).at(-1)!.body.attachments![0]!.content as {
+      actions: { verb: string; data: Record<string, unknown> }[];
+    };
+    const data = card.actions.find((a) => a.verb === 'traject.save')!.data;
+    await postActivity(
+      service,
+      cardExecute(connector.serviceUrl, who, 'traject.save', {
+        ...data,
+        startDate: today,
+        durationMonths: '6',
+        activeWeeksTarget: '20',
+        hoursPerWeek: '4',
+        questions: '2',
+        talents: 'Verbinden',
+        learningNeeds: 'Presenteren',
+        ...(manager ? { manager: manager.aadObjectId } : {}),
+      }),
+    );
+  }
+
+  /** Every document in every collection, as text. */
+  async function everything(): Promise<string> {
+    const db = service.mongo.db;
+    const texts: string[] = [];
+    for (const { name } of await db.listCollections({}, { nameOnly: true }).toArray()) {
+      texts.push(JSON.stringify(await db.collection(name).find({}).toArray()));
+    }
+    return texts.join('\n');
+  }
+
+  beforeAll(async () => {
+    connector = await new FakeBotConnector().start();
+    service = await startTestService({ TAB_DEV_MODE: 'true' });
+  });
+  afterAll(async () => {
+    await service?.stop();
+    await connector?.stop();
+  });
+
+  it('exports everything held about the person, and erases it all after confirmation', async () => {
+    const sanne = person('Sanne de Vries');
+    const boss = person('Bea Baas');
+    const report = person('Ruben Rapport');
+    await compose(sanne, boss);
+    await compose(report, sanne); // someone names Sanne as their manager
+    await api('POST', '/api/tab/me/time', dev(sanne), {
+      id: randomUUID(),
+      learningKind: 'book',
+      what: 'Boek',
+      date: today,
+      minutes: 60,
+    });
+    await api('POST', '/api/tab/me/notes', dev(sanne), {
+      id: randomUUID(),
+      text: 'Mijn notitie',
+      sharedWithManager: true,
+    });
+
+    const exported = await api('GET', '/api/tab/me/export', dev(sanne));
+    expect(exported.status).toBe(200);
+    expect(exported.body).toMatchObject({
+      professional: {
+        aadObjectId: sanne.aadObjectId,
+        name: 'Sanne de Vries',
+        managerAadObjectId: boss.aadObjectId,
+      },
+      traject: { talents: 'Verbinden', learningNeeds: 'Presenteren', questions: [2] },
+      ledger: [expect.objectContaining({ what: 'Boek' }), expect.objectContaining({ text: 'Mijn notitie' })],
+    });
+
+    const ids = [sanne.aadObjectId, `29:${sanne.aadObjectId}`];
+    const before = await everything();
+    for (const id of ids) expect(before).toContain(id);
+
+    expect((await api('DELETE', '/api/tab/me', dev(sanne), {})).status).toBe(400);
+    expect(
+      (await api('DELETE', '/api/tab/me', dev(sanne), { confirm: `${TENANT_ID}:${report.aadObjectId}` }))
+        .status,
+    ).toBe(400);
+    expect(await everything()).toBe(before);
+
+    const erased = await api('DELETE', '/api/tab/me', dev(sanne), {
+      confirm: `${TENANT_ID}:${sanne.aadObjectId}`,
+    });
+    expect(erased.status).toBe(200);
+    expect(erased.body).toMatchObject({ erased: { ledgerEntries: 2, managerLinks: 1 } });
+    const after = await everything();
+    for (const id of ids) expect(after).not.toContain(id);
+    expect(after).toContain(report.aadObjectId); // other people's data stays
+
+    const again = await api('DELETE', '/api/tab/me', dev(sanne), {
+      confirm: `${TENANT_ID}:${sanne.aadObjectId}`,
+    });
+    expect(again.body).toMatchObject({ erased: { ledgerEntries: 0, turnStates: 0, managerLinks: 0 } });
+    expect((await api('GET', '/api/tab/me/export', dev(sanne))).body).toMatchObject({
+      professional: null,
+      traject: null,
+      ledger: [],
+    });
+  });
+});
