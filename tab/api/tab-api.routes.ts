@@ -178,6 +178,20 @@ export function registerTabApi(server: Server, parts: TabApiParts): void {
       }
     };
 
+  // Public: what the page needs to know before it can sign in.
+  server.get('/api/tab/config', (_req: Request, res: Response, next: restify.Next) => {
+    res.send(200, { devMode: parts.devMode, sso: parts.verifyToken !== undefined });
+    next();
+  });
+
+  if (parts.devMode) {
+    // Development only: people to pick from when the page runs outside Teams.
+    server.get('/api/tab/dev/identities', async (_req: Request, res: Response) => {
+      const people = await parts.professionals.listSome(50);
+      res.send(200, { identities: people.map((p) => ({ id: p.id, name: p.name })) });
+    });
+  }
+
   server.get(
     '/api/tab/me',
     route(async (_req, identity) => {

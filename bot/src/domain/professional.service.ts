@@ -40,6 +40,10 @@ export class ProfessionalService {
     await this.professionals.setManager(tenantId, aadObjectId, managerAadObjectId, this.options.clock());
   }
 
+  listSome(limit: number): Promise<Professional[]> {
+    return this.professionals.listSome(limit);
+  }
+
   reportsOf(tenantId: string, managerAadObjectId: string): Promise<Professional[]> {
     return this.professionals.listByManager(tenantId, managerAadObjectId);
   }

@@ -55,6 +55,8 @@ export interface ProfessionalRepository {
     managerAadObjectId: string | undefined,
     now: Date,
   ): Promise<boolean>;
+  /** Some professionals, by name (development mode's identity picker). */
+  listSome(limit: number): Promise<Professional[]>;
   /** The professionals who named this manager as theirs. */
   listByManager(tenantId: string, managerAadObjectId: string): Promise<Professional[]>;
 }

@@ -86,6 +86,10 @@ export class MongoProfessionalRepository implements ProfessionalRepository {
     return result.matchedCount === 1;
   }
 
+  async listSome(limit: number): Promise<Professional[]> {
+    return (await this.collection.find({}).sort({ name: 1 }).limit(limit).toArray()).map(toProfessional);
+  }
+
   async listByManager(tenantId: string, managerAadObjectId: string): Promise<Professional[]> {
     const docs = await this.collection.find({ tenantId, managerAadObjectId }).sort({ name: 1 }).toArray();
     return docs.map(toProfessional);
