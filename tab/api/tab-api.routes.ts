@@ -141,6 +141,12 @@ const noteBody = z.object({
   text: z.string().max(20_000),
   sharedWithManager: z.boolean().default(false),
 });
+const ownWordsChange = z.object({
+  version: z.number().int().min(1),
+  submissionId: entryId,
+  talents: z.string().max(20_000),
+  learningNeeds: z.string().max(20_000),
+});
 const noteChange = z
   .object({ text: z.string().max(20_000).optional(), sharedWithManager: z.boolean().optional() })
   .refine((c) => c.text !== undefined || c.sharedWithManager !== undefined, 'nothing to change');
@@ -275,6 +281,32 @@ export function registerTabApi(server: Server, parts: TabApiParts): void {
       if (outcome.kind === 'invalid')
         throw new HttpError(400, 'INVALID_INPUT', problemsText(outcome.problems));
       return entryView(outcome.note);
+    }),
+  );
+
+  // Talents and learning needs, in the professional's own words: the same guarded, idempotent save as the card.
+  server.patch(
+    '/api/tab/me/traject',
+    body,
+    route(async (req, identity) => {
+      const change = parseBody(ownWordsChange, req.body);
+      const current = await parts.trajects.find(identity);
+      if (!current) throw new HttpError(404, 'NOT_FOUND', 'No Prof-traject yet');
+      const outcome = await parts.trajects.save(
+        identity,
+        { ...current, talents: change.talents.trim(), learningNeeds: change.learningNeeds.trim() },
+        { expectedVersion: change.version, submissionId: change.submissionId },
+      );
+      if (outcome.kind === 'invalid')
+        throw new HttpError(400, 'INVALID_INPUT', problemsText(outcome.problems));
+      if (outcome.kind === 'conflict') {
+        throw new HttpError(
+          409,
+          'CONFLICT',
+          'Your Prof-traject was changed elsewhere; reload to see the current version',
+        );
+      }
+      return trajectView(outcome.traject, await parts.ledger.totals(identity));
     }),
   );
 

@@ -21,6 +21,7 @@ interface TrajectView {
   talents: string;
   learningNeeds: string;
   nextTalentConversation: string;
+  version: number;
   used: Used;
 }
 interface Entry {
@@ -140,6 +141,36 @@ function timeline(traject: TrajectView): HTMLElement {
   return h('section', {}, h('h2', {}, t.timeline), list);
 }
 
+function ownWordsSection(traject: TrajectView, refresh: () => Promise<void>): HTMLElement {
+  const form = h(
+    'form',
+    { class: 'own-words-form' },
+    h('label', {}, t.talents, h('textarea', { name: 'talents', rows: '3', maxlength: '2000' })),
+    h('label', {}, t.learningNeeds, h('textarea', { name: 'learningNeeds', rows: '3', maxlength: '2000' })),
+    h('button', { type: 'submit' }, t.saveOwnWords),
+  ) as HTMLFormElement;
+  // Values go in as values, never as markup.
+  (form.elements.namedItem('talents') as HTMLTextAreaElement).value = traject.talents;
+  (form.elements.namedItem('learningNeeds') as HTMLTextAreaElement).value = traject.learningNeeds;
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const data = new FormData(form);
+    void api('PATCH', '/api/tab/me/traject', {
+      version: traject.version,
+      submissionId: crypto.randomUUID(),
+      talents: field(data, 'talents'),
+      learningNeeds: field(data, 'learningNeeds'),
+    }).then(
+      async () => {
+        await refresh();
+        status(t.saved);
+      },
+      () => status(t.failed),
+    );
+  });
+  return h('section', {}, h('h2', {}, t.ownWords), form);
+}
+
 function ledgerSection(entries: Entry[], refresh: () => Promise<void>): HTMLElement {
   const times = entries.filter((e) => e.kind === 'time');
   const form = h(
@@ -186,8 +217,8 @@ function ledgerSection(entries: Entry[], refresh: () => Promise<void>): HTMLElem
       minutes: Number(data.get('minutes')),
     }).then(
       async () => {
-        status(t.saved);
         await refresh();
+        status(t.saved);
       },
       () => status(t.failed),
     );
@@ -231,8 +262,8 @@ function notesSection(entries: Entry[], refresh: () => Promise<void>): HTMLEleme
       sharedWithManager: data.get('shared') === 'on',
     }).then(
       async () => {
-        status(t.saved);
         await refresh();
+        status(t.saved);
       },
       () => status(t.failed),
     );
@@ -352,17 +383,7 @@ async function render(): Promise<void> {
               ...traject.questions.map((q) => h('li', { value: String(q) }, question(language, q))),
             ),
           ),
-          traject.talents
-            ? h('section', {}, h('h2', {}, t.talents), h('p', { class: 'own-words' }, traject.talents))
-            : null,
-          traject.learningNeeds
-            ? h(
-                'section',
-                {},
-                h('h2', {}, t.learningNeeds),
-                h('p', { class: 'own-words' }, traject.learningNeeds),
-              )
-            : null,
+          ownWordsSection(traject, refresh),
         )
       : h('p', {}, t.noTraject),
     ledgerSection(me.ledger, refresh),

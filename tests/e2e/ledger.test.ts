@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Service } from '../../bot/src/main';
+import { TrajectService } from '../../bot/src/domain/traject.service';
+import { MongoTrajectRepository } from '../../bot/src/store/mongo-traject.repository';
 import { TENANT_ID } from '../support/activities';
 import { startTestService } from '../support/service';
 
@@ -114,5 +116,59 @@ describe('the ledger: time used and development notes', () => {
     }
     const entries = await ledgerOf(who);
     expect(entries.reduce((sum, e) => sum + (e.minutes as number), 0)).toBe(90);
+  });
+});
+
+describe('changing talents and learning needs from the tab', () => {
+  let service: Service;
+  beforeAll(async () => {
+    service = await startTestService({ TAB_DEV_MODE: 'true' });
+  });
+  afterAll(async () => {
+    await service?.stop();
+  });
+
+  it('saves own words on the current version once, and refuses an older version', async () => {
+    const owner = { tenantId: TENANT_ID, aadObjectId: randomUUID() };
+    const trajects = new TrajectService(new MongoTrajectRepository(service.mongo.db), {
+      clock: () => new Date(),
+      newId: randomUUID,
+    });
+    await trajects.save(
+      owner,
+      {
+        startDate: new Date().toISOString().slice(0, 10),
+        durationMonths: 6,
+        activeWeeksTarget: 20,
+        hoursPerWeek: 4,
+        questions: [5],
+        talents: 'oud',
+        learningNeeds: 'oud',
+      },
+      { expectedVersion: 0, submissionId: randomUUID() },
+    );
+    const who = `Dev ${owner.tenantId}:${owner.aadObjectId}`;
+    const patch = (body: unknown) =>
+      fetch(`${service.url}/api/tab/me/traject`, {
+        method: 'PATCH',
+        headers: { authorization: who, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const change = {
+      version: 1,
+      submissionId: randomUUID(),
+      talents: 'Nieuw talent',
+      learningNeeds: 'Nieuwe behoefte',
+    };
+    const first = await patch(change);
+    expect(first.status).toBe(200);
+    expect(await first.json()).toMatchObject({ talents: 'Nieuw talent', version: 2 });
+    expect((await patch(change)).status).toBe(200); // a retry changes nothing
+    expect((await trajects.find(owner))?.version).toBe(2);
+    expect((await patch({ ...change, submissionId: randomUUID(), talents: 'te laat' })).status).toBe(409);
+    expect(
+      (await patch({ ...change, version: 2, submissionId: randomUUID(), talents: 'x'.repeat(2001) })).status,
+    ).toBe(400);
+    expect((await trajects.find(owner))?.talents).toBe('Nieuw talent');
   });
 });

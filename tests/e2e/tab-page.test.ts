@@ -104,13 +104,23 @@ describe('the tab page in headless Chromium', () => {
     expect(text).toContain('Mijn Prof-traject');
     expect(text).toContain('0 van 80 uur');
     expect(text).toContain('Hoe kan ik als individu mijn performance');
-    expect(text).toContain('Rust brengen in een team');
+    expect(await page.getByLabel('Mijn talenten').inputValue()).toBe('Rust brengen in een team');
     expect(await page.locator('.week').count()).toBe(26);
 
     await page.getByLabel('Wat heb je gedaan?').fill('Podcast over feedback');
     await page.getByLabel('Minuten').fill('90');
     await page.getByRole('button', { name: 'Vastleggen' }).first().click();
     await page.getByText('1,5 van 80 uur').waitFor();
+
+    await page.getByLabel('Mijn leerbehoeften').fill('AI kritisch inzetten, en beter plannen');
+    await page.getByRole('button', { name: 'Opslaan' }).click();
+    await page.getByText('Opgeslagen.').waitFor();
+    const saved = await fetch(`${service.url}/api/tab/me`, {
+      headers: { authorization: `Dev ${TENANT_ID}:${sanne.aadObjectId}` },
+    });
+    expect(((await saved.json()) as { traject: { learningNeeds: string } }).traject.learningNeeds).toBe(
+      'AI kritisch inzetten, en beter plannen',
+    );
 
     const people = page.getByRole('heading', { name: 'Mijn mensen' });
     await people.waitFor();

@@ -59,6 +59,23 @@ describe('checkPlan', () => {
     expect(checkPlan(plan(overrides), TODAY)).toEqual([expect.objectContaining({ field, code })]);
   });
 
+  it('lets a traject keep a start date more than a year ago, but not move to one', () => {
+    expect(
+      checkPlan(
+        plan({ startDate: '2025-06-01', durationMonths: 24, activeWeeksTarget: 40 }),
+        TODAY,
+        '2025-06-01',
+      ),
+    ).toEqual([]);
+    expect(
+      checkPlan(
+        plan({ startDate: '2025-06-01', durationMonths: 24, activeWeeksTarget: 40 }),
+        TODAY,
+        '2025-07-01',
+      ),
+    ).toEqual([expect.objectContaining({ field: 'startDate', code: 'out_of_range' })]);
+  });
+
   it('reports every problem at once', () => {
     const problems = checkPlan(plan({ startDate: 'x', hoursPerWeek: 99, questions: [] }), TODAY);
     expect(problems.map((p) => p.field).sort()).toEqual(['hoursPerWeek', 'questions', 'startDate']);

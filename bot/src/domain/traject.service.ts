@@ -43,10 +43,13 @@ export class TrajectService {
     }: { expectedVersion: number; submissionId: string; extraProblems?: readonly PlanProblem[] },
   ): Promise<SaveOutcome> {
     const now = this.options.clock();
-    const problems = [...checkPlan(plan, now.toISOString().slice(0, 10)), ...extraProblems];
+    const current = await this.find(owner);
+    const problems = [
+      ...checkPlan(plan, now.toISOString().slice(0, 10), current?.startDate),
+      ...extraProblems,
+    ];
     if (problems.length > 0) return { kind: 'invalid', problems };
 
-    const current = await this.find(owner);
     if (current?.lastSubmissionId === submissionId) return { kind: 'unchanged', traject: current };
     if ((current?.version ?? 0) !== expectedVersion) return { kind: 'conflict', traject: current };
 

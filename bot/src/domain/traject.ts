@@ -76,13 +76,16 @@ export function addMonths(isoDate: string, months: number): string {
   return date.toISOString().slice(0, 10);
 }
 
-/** Every rule a plan must keep; an empty list means it may be saved. */
-export function checkPlan(plan: TrajectPlan, today: string): PlanProblem[] {
+/**
+ * Every rule a plan must keep; an empty list means it may be saved. The start date must lie within a year of
+ * today only when it is set or changed: a two-year traject keeps the start it had.
+ */
+export function checkPlan(plan: TrajectPlan, today: string, savedStartDate?: string): PlanProblem[] {
   const problems: PlanProblem[] = [];
   const start = parseIsoDate(plan.startDate);
   if (!plan.startDate) problems.push({ field: 'startDate', code: 'required' });
   else if (!start) problems.push({ field: 'startDate', code: 'invalid' });
-  else {
+  else if (plan.startDate !== savedStartDate) {
     const window = TRAJECT_LIMITS.startWindowMonths;
     if (plan.startDate < addMonths(today, -window) || plan.startDate > addMonths(today, window)) {
       problems.push({ field: 'startDate', code: 'out_of_range', min: -window, max: window });
