@@ -155,6 +155,7 @@ function ownWordsSection(traject: TrajectView, refresh: () => Promise<void>): HT
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const data = new FormData(form);
+    status(t.saving);
     void api('PATCH', '/api/tab/me/traject', {
       version: traject.version,
       submissionId: crypto.randomUUID(),
@@ -209,6 +210,7 @@ function ledgerSection(entries: Entry[], refresh: () => Promise<void>): HTMLElem
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const data = new FormData(form);
+    status(t.saving);
     void api('POST', '/api/tab/me/time', {
       id: crypto.randomUUID(),
       what: field(data, 'what', ''),
@@ -256,6 +258,7 @@ function notesSection(entries: Entry[], refresh: () => Promise<void>): HTMLEleme
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const data = new FormData(form);
+    status(t.saving);
     void api('POST', '/api/tab/me/notes', {
       id: crypto.randomUUID(),
       text: field(data, 'text', ''),
@@ -274,6 +277,7 @@ function notesSection(entries: Entry[], refresh: () => Promise<void>): HTMLEleme
       checked: note.sharedWithManager === true,
     }) as HTMLInputElement;
     toggle.addEventListener('change', () => {
+      status(t.saving);
       void api('PATCH', `/api/tab/me/notes/${note.id}`, { sharedWithManager: toggle.checked }).then(
         () => status(t.saved),
         () => status(t.failed),

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Service } from '../../bot/src/main';
-import { cardExecute, message, person, TENANT_ID, type Person } from '../support/activities';
+import { person, TENANT_ID, type Person } from '../support/activities';
 import { FakeBotConnector } from '../support/bot-connector.fake';
-import { postActivity, startTestService } from '../support/service';
+import { callTabApi, composeTraject } from '../support/flows';
+import { startTestService } from '../support/service';
 
 /** The professional's rights (AVG/GDPR): all their data as JSON, and erasure that leaves nothing findable. */
 describe('data rights', () => {
@@ -10,42 +11,6 @@ describe('data rights', () => {
   let service: Service;
   const today = new Date().toISOString().slice(0, 10);
   const dev = (who: Person) => `Dev ${TENANT_ID}:${who.aadObjectId}`;
-
-  async function api(method: string, path: string, authorization: string, body?: unknown) {
-    const response = await fetch(`${service.url}${path}`, {
-      method,
-      headers: { authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return {
-      status: response.status,
-      body: (text ? JSON.parse(text) : undefined) as Record<string, unknown>,
-    };
-  }
-
-  async function compose(who: Person, manager?: Person): Promise<void> {
-    const ask = message(connector.serviceUrl, who, 'traject');
-    await postActivity(service, ask);
-    const card = connector.messages(ask.conversation.id).at(-1)!.body.attachments![0]!.content as {
-      actions: { verb: string; data: Record<string, unknown> }[];
-    };
-    const data = card.actions.find((a) => a.verb === 'traject.save')!.data;
-    await postActivity(
-      service,
-      cardExecute(connector.serviceUrl, who, 'traject.save', {
-        ...data,
-        startDate: today,
-        durationMonths: '6',
-        activeWeeksTarget: '20',
-        hoursPerWeek: '4',
-        questions: '2',
-        talents: 'Verbinden',
-        learningNeeds: 'Presenteren',
-        ...(manager ? { manager: manager.aadObjectId } : {}),
-      }),
-    );
-  }
 
   /** Every document in every collection, as text. */
   async function everything(): Promise<string> {
@@ -70,22 +35,27 @@ describe('data rights', () => {
     const sanne = person('Sanne de Vries');
     const boss = person('Bea Baas');
     const report = person('Ruben Rapport');
-    await compose(sanne, boss);
-    await compose(report, sanne); // someone names Sanne as their manager
-    await api('POST', '/api/tab/me/time', dev(sanne), {
+    await composeTraject(service, connector, sanne, {
+      questions: '2',
+      talents: 'Verbinden',
+      learningNeeds: 'Presenteren',
+      manager: boss.aadObjectId,
+    });
+    await composeTraject(service, connector, report, { manager: sanne.aadObjectId }); // someone names Sanne as their manager
+    await callTabApi(service, 'POST', '/api/tab/me/time', dev(sanne), {
       id: randomUUID(),
       learningKind: 'book',
       what: 'Boek',
       date: today,
       minutes: 60,
     });
-    await api('POST', '/api/tab/me/notes', dev(sanne), {
+    await callTabApi(service, 'POST', '/api/tab/me/notes', dev(sanne), {
       id: randomUUID(),
       text: 'Mijn notitie',
       sharedWithManager: true,
     });
 
-    const exported = await api('GET', '/api/tab/me/export', dev(sanne));
+    const exported = await callTabApi(service, 'GET', '/api/tab/me/export', dev(sanne));
     expect(exported.status).toBe(200);
     expect(exported.body).toMatchObject({
       professional: {
@@ -101,14 +71,17 @@ describe('data rights', () => {
     const before = await everything();
     for (const id of ids) expect(before).toContain(id);
 
-    expect((await api('DELETE', '/api/tab/me', dev(sanne), {})).status).toBe(400);
+    expect((await callTabApi(service, 'DELETE', '/api/tab/me', dev(sanne), {})).status).toBe(400);
     expect(
-      (await api('DELETE', '/api/tab/me', dev(sanne), { confirm: `${TENANT_ID}:${report.aadObjectId}` }))
-        .status,
+      (
+        await callTabApi(service, 'DELETE', '/api/tab/me', dev(sanne), {
+          confirm: `${TENANT_ID}:${report.aadObjectId}`,
+        })
+      ).status,
     ).toBe(400);
     expect(await everything()).toBe(before);
 
-    const erased = await api('DELETE', '/api/tab/me', dev(sanne), {
+    const erased = await callTabApi(service, 'DELETE', '/api/tab/me', dev(sanne), {
       confirm: `${TENANT_ID}:${sanne.aadObjectId}`,
     });
     expect(erased.status).toBe(200);
@@ -117,11 +90,11 @@ describe('data rights', () => {
     for (const id of ids) expect(after).not.toContain(id);
     expect(after).toContain(report.aadObjectId); // other people's data stays
 
-    const again = await api('DELETE', '/api/tab/me', dev(sanne), {
+    const again = await callTabApi(service, 'DELETE', '/api/tab/me', dev(sanne), {
       confirm: `${TENANT_ID}:${sanne.aadObjectId}`,
     });
     expect(again.body).toMatchObject({ erased: { ledgerEntries: 0, turnStates: 0, managerLinks: 0 } });
-    expect((await api('GET', '/api/tab/me/export', dev(sanne))).body).toMatchObject({
+    expect((await callTabApi(service, 'GET', '/api/tab/me/export', dev(sanne))).body).toMatchObject({
       professional: null,
       traject: null,
       ledger: [],

@@ -3,6 +3,7 @@ import type { Service } from '../../bot/src/main';
 import { TrajectService } from '../../bot/src/domain/traject.service';
 import { MongoTrajectRepository } from '../../bot/src/store/mongo-traject.repository';
 import { TENANT_ID } from '../support/activities';
+import { callTabApi } from '../support/flows';
 import { startTestService } from '../support/service';
 
 /** The professional's own ledger through the tab API (development-mode identities; SSO is tested apart). */
@@ -12,20 +13,8 @@ describe('the ledger: time used and development notes', () => {
   const someoneElse = `Dev ${TENANT_ID}:${randomUUID()}`;
   const today = new Date().toISOString().slice(0, 10);
 
-  async function call(method: string, path: string, authorization: string, body?: unknown) {
-    const response = await fetch(`${service.url}${path}`, {
-      method,
-      headers: { authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return {
-      status: response.status,
-      body: (text ? JSON.parse(text) : undefined) as Record<string, unknown>,
-    };
-  }
   const ledgerOf = async (who: string) =>
-    (await call('GET', '/api/tab/me', who)).body.ledger as Record<string, unknown>[];
+    (await callTabApi(service, 'GET', '/api/tab/me', who)).body.ledger as Record<string, unknown>[];
 
   beforeAll(async () => {
     service = await startTestService({ TAB_DEV_MODE: 'true' });
@@ -42,11 +31,13 @@ describe('the ledger: time used and development notes', () => {
       date: today,
       minutes: 45,
     };
-    const first = await call('POST', '/api/tab/me/time', me, entry);
+    const first = await callTabApi(service, 'POST', '/api/tab/me/time', me, entry);
     expect(first.status).toBe(200);
     expect(first.body).toMatchObject({ ...entry, kind: 'time', source: 'self' });
-    expect((await call('POST', '/api/tab/me/time', me, entry)).status).toBe(200);
-    expect((await call('POST', '/api/tab/me/time', me, { ...entry, minutes: 50 })).status).toBe(409);
+    expect((await callTabApi(service, 'POST', '/api/tab/me/time', me, entry)).status).toBe(200);
+    expect(
+      (await callTabApi(service, 'POST', '/api/tab/me/time', me, { ...entry, minutes: 50 })).status,
+    ).toBe(409);
     const ledger = await ledgerOf(me);
     expect(ledger.filter((e) => e.id === entry.id)).toEqual([expect.objectContaining({ minutes: 45 })]);
   });
@@ -70,7 +61,7 @@ describe('the ledger: time used and development notes', () => {
       minutes: 30,
       ...change,
     };
-    const response = await call('POST', '/api/tab/me/time', me, entry);
+    const response = await callTabApi(service, 'POST', '/api/tab/me/time', me, entry);
     expect(response.status).toBe(400);
     expect(response.body).toEqual({ error: { code: 'INVALID_INPUT', message: expect.any(String) } });
     expect((await ledgerOf(me)).length).toBe(before);
@@ -78,35 +69,43 @@ describe('the ledger: time used and development notes', () => {
 
   it('keeps notes private until the professional shares one, and only the owner can change or delete them', async () => {
     const id = randomUUID();
-    const created = await call('POST', '/api/tab/me/notes', me, {
+    const created = await callTabApi(service, 'POST', '/api/tab/me/notes', me, {
       id,
       text: 'Ik merk dat ik rustiger presenteer.',
     });
     expect(created.body).toMatchObject({ id, kind: 'note', sharedWithManager: false });
 
     expect(
-      (await call('PATCH', `/api/tab/me/notes/${id}`, someoneElse, { sharedWithManager: true })).status,
+      (
+        await callTabApi(service, 'PATCH', `/api/tab/me/notes/${id}`, someoneElse, {
+          sharedWithManager: true,
+        })
+      ).status,
     ).toBe(404);
-    expect((await call('DELETE', `/api/tab/me/ledger/${id}`, someoneElse)).status).toBe(404);
+    expect((await callTabApi(service, 'DELETE', `/api/tab/me/ledger/${id}`, someoneElse)).status).toBe(404);
 
-    const shared = await call('PATCH', `/api/tab/me/notes/${id}`, me, { sharedWithManager: true });
+    const shared = await callTabApi(service, 'PATCH', `/api/tab/me/notes/${id}`, me, {
+      sharedWithManager: true,
+    });
     expect(shared.body).toMatchObject({
       id,
       sharedWithManager: true,
       text: 'Ik merk dat ik rustiger presenteer.',
     });
-    expect((await call('PATCH', `/api/tab/me/notes/${id}`, me, {})).status).toBe(400);
-    expect((await call('PATCH', `/api/tab/me/notes/${id}`, me, { text: 'x'.repeat(4001) })).status).toBe(400);
+    expect((await callTabApi(service, 'PATCH', `/api/tab/me/notes/${id}`, me, {})).status).toBe(400);
+    expect(
+      (await callTabApi(service, 'PATCH', `/api/tab/me/notes/${id}`, me, { text: 'x'.repeat(4001) })).status,
+    ).toBe(400);
 
-    expect((await call('DELETE', `/api/tab/me/ledger/${id}`, me)).status).toBe(204);
+    expect((await callTabApi(service, 'DELETE', `/api/tab/me/ledger/${id}`, me)).status).toBe(204);
     expect((await ledgerOf(me)).some((e) => e.id === id)).toBe(false);
-    expect((await call('DELETE', `/api/tab/me/ledger/${id}`, me)).status).toBe(404);
+    expect((await callTabApi(service, 'DELETE', `/api/tab/me/ledger/${id}`, me)).status).toBe(404);
   });
 
   it("counts the time used in the traject's totals", async () => {
     const who = `Dev ${TENANT_ID}:${randomUUID()}`;
     for (const minutes of [30, 60]) {
-      await call('POST', '/api/tab/me/time', who, {
+      await callTabApi(service, 'POST', '/api/tab/me/time', who, {
         id: randomUUID(),
         learningKind: 'elearning',
         what: 'Module AI',

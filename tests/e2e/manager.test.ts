@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Service } from '../../bot/src/main';
-import { cardExecute, message, person, TENANT_ID, type Person } from '../support/activities';
+import { person, TENANT_ID } from '../support/activities';
 import { FakeBotConnector } from '../support/bot-connector.fake';
-import { postActivity, startTestService } from '../support/service';
+import { callTabApi, composeTraject } from '../support/flows';
+import { startTestService } from '../support/service';
 
 /**
  * A manager's view: the professional names their manager on the traject card; the manager then sees, per
@@ -21,45 +22,8 @@ describe("the manager's view", () => {
     timeWhat: 'GEHEIM-bron: cursus over burn-out',
   };
 
+  const secretsInputs = { talents: secrets.talents, learningNeeds: secrets.learningNeeds };
   const dev = (aadObjectId: string) => `Dev ${TENANT_ID}:${aadObjectId}`;
-  async function api(method: string, path: string, who: string, body?: unknown) {
-    const response = await fetch(`${service.url}${path}`, {
-      method,
-      headers: { authorization: who, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    return {
-      status: response.status,
-      text,
-      body: (text ? JSON.parse(text) : undefined) as Record<string, unknown>,
-    };
-  }
-
-  /** Composes a traject through the bot, naming `managerId` on the card. */
-  async function composeWithManager(who: Person, managerId: string): Promise<string> {
-    const ask = message(connector.serviceUrl, who, 'traject');
-    await postActivity(service, ask);
-    const card = connector.messages(ask.conversation.id).at(-1)!.body.attachments![0]!.content as {
-      actions: { verb: string; data: Record<string, unknown> }[];
-    };
-    const data = card.actions.find((a) => a.verb === 'traject.save')!.data;
-    const response = await postActivity(
-      service,
-      cardExecute(connector.serviceUrl, who, 'traject.save', {
-        ...data,
-        startDate: today,
-        durationMonths: '6',
-        activeWeeksTarget: '20',
-        hoursPerWeek: '4',
-        questions: '3,9',
-        talents: secrets.talents,
-        learningNeeds: secrets.learningNeeds,
-        manager: managerId,
-      }),
-    );
-    return JSON.stringify(response.body);
-  }
 
   const sanne = person('Sanne de Vries');
   const noah = person('Noah Jansen');
@@ -68,19 +32,28 @@ describe("the manager's view", () => {
   beforeAll(async () => {
     connector = await new FakeBotConnector().start();
     service = await startTestService({ TAB_DEV_MODE: 'true' });
-    expect(await composeWithManager(sanne, manager)).toContain('Opgeslagen.');
-    expect(await composeWithManager(noah, manager)).toContain('Opgeslagen.');
-    expect(await composeWithManager(eve, otherManager)).toContain('Opgeslagen.');
+    expect(await composeTraject(service, connector, sanne, { ...secretsInputs, manager })).toContain(
+      'Opgeslagen.',
+    );
+    expect(await composeTraject(service, connector, noah, { ...secretsInputs, manager })).toContain(
+      'Opgeslagen.',
+    );
+    expect(
+      await composeTraject(service, connector, eve, { ...secretsInputs, manager: otherManager }),
+    ).toContain('Opgeslagen.');
     const who = dev(sanne.aadObjectId);
-    await api('POST', '/api/tab/me/time', who, {
+    await callTabApi(service, 'POST', '/api/tab/me/time', who, {
       id: randomUUID(),
       learningKind: 'course',
       what: secrets.timeWhat,
       date: today,
       minutes: 90,
     });
-    await api('POST', '/api/tab/me/notes', who, { id: randomUUID(), text: secrets.privateNote });
-    await api('POST', '/api/tab/me/notes', who, {
+    await callTabApi(service, 'POST', '/api/tab/me/notes', who, {
+      id: randomUUID(),
+      text: secrets.privateNote,
+    });
+    await callTabApi(service, 'POST', '/api/tab/me/notes', who, {
       id: randomUUID(),
       text: 'Ik deel graag: ik presenteer rustiger.',
       sharedWithManager: true,
@@ -92,7 +65,7 @@ describe("the manager's view", () => {
   });
 
   it('lists exactly the people who named the signed-in manager, with only what the concept allows', async () => {
-    const response = await api('GET', '/api/tab/reports', dev(manager));
+    const response = await callTabApi(service, 'GET', '/api/tab/reports', dev(manager));
     expect(response.status).toBe(200);
     const reports = response.body.reports as Record<string, unknown>[];
     expect(reports.map((r) => r.name)).toEqual(['Noah Jansen', 'Sanne de Vries']);
@@ -116,13 +89,21 @@ describe("the manager's view", () => {
 
   it("refuses anyone who does not report to the manager, and a professional's own reports are theirs alone", async () => {
     const eveId = `${TENANT_ID}:${eve.aadObjectId}`;
-    expect((await api('GET', `/api/tab/reports/${encodeURIComponent(eveId)}`, dev(manager))).status).toBe(
-      403,
+    expect(
+      (await callTabApi(service, 'GET', `/api/tab/reports/${encodeURIComponent(eveId)}`, dev(manager)))
+        .status,
+    ).toBe(403);
+    const own = await callTabApi(
+      service,
+      'GET',
+      `/api/tab/reports/${encodeURIComponent(eveId)}`,
+      dev(otherManager),
     );
-    const own = await api('GET', `/api/tab/reports/${encodeURIComponent(eveId)}`, dev(otherManager));
     expect(own.status).toBe(200);
     expect(own.body).toMatchObject({ name: 'Eve Peters' });
-    expect((await api('GET', '/api/tab/reports', dev(sanne.aadObjectId))).body).toEqual({ reports: [] });
+    expect((await callTabApi(service, 'GET', '/api/tab/reports', dev(sanne.aadObjectId))).body).toEqual({
+      reports: [],
+    });
   });
 
   it.each([
@@ -130,9 +111,11 @@ describe("the manager's view", () => {
     ['the professional themself', 'self'],
   ])('refuses a manager that is %s, and saves nothing', async (_name, value) => {
     const lotte = person('Lotte Mulder');
-    const text = await composeWithManager(lotte, value === 'self' ? lotte.aadObjectId : value);
+    const text = await composeTraject(service, connector, lotte, {
+      manager: value === 'self' ? lotte.aadObjectId : value,
+    });
     expect(text).toContain('Nog niet opgeslagen');
-    const me = await api('GET', '/api/tab/me', dev(lotte.aadObjectId));
+    const me = await callTabApi(service, 'GET', '/api/tab/me', dev(lotte.aadObjectId));
     expect(me.body.traject).toBeNull();
   });
 });

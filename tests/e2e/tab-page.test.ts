@@ -4,9 +4,10 @@ import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { chromium, type Browser } from 'playwright-core';
 import type { Service } from '../../bot/src/main';
-import { cardExecute, message, person, TENANT_ID, type Person } from '../support/activities';
+import { person, TENANT_ID } from '../support/activities';
 import { FakeBotConnector } from '../support/bot-connector.fake';
-import { postActivity, startTestService } from '../support/service';
+import { composeTraject } from '../support/flows';
+import { startTestService } from '../support/service';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CHROMIUM = '/usr/bin/chromium';
@@ -20,32 +21,8 @@ describe('the tab page in headless Chromium', () => {
   let connector: FakeBotConnector;
   let service: Service;
   let browser: Browser;
-  const today = new Date().toISOString().slice(0, 10);
   const sanne = person('Sanne de Vries');
   const ruben = person('Ruben Rapport');
-
-  async function compose(who: Person, manager?: Person): Promise<void> {
-    const ask = message(connector.serviceUrl, who, 'traject');
-    await postActivity(service, ask);
-    const card = connector.messages(ask.conversation.id).at(-1)!.body.attachments![0]!.content as {
-      actions: { verb: string; data: Record<string, unknown> }[];
-    };
-    const data = card.actions.find((a) => a.verb === 'traject.save')!.data;
-    await postActivity(
-      service,
-      cardExecute(connector.serviceUrl, who, 'traject.save', {
-        ...data,
-        startDate: today,
-        durationMonths: '6',
-        activeWeeksTarget: '20',
-        hoursPerWeek: '4',
-        questions: '1,9',
-        talents: 'Rust brengen in een team',
-        learningNeeds: 'AI kritisch inzetten',
-        ...(manager ? { manager: manager.aadObjectId } : {}),
-      }),
-    );
-  }
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM))
@@ -54,8 +31,8 @@ describe('the tab page in headless Chromium', () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     connector = await new FakeBotConnector().start();
     service = await startTestService({ TAB_DEV_MODE: 'true' });
-    await compose(sanne);
-    await compose(ruben, sanne);
+    await composeTraject(service, connector, sanne);
+    await composeTraject(service, connector, ruben, { manager: sanne.aadObjectId });
     const auth = {
       authorization: `Dev ${TENANT_ID}:${ruben.aadObjectId}`,
       'content-type': 'application/json',
