@@ -94,6 +94,18 @@ function field(data: FormData, name: string, fallback = ''): string {
   return typeof value === 'string' ? value : fallback;
 }
 
+/** Sends a change, then shows the page as it now is; says what is happening in the status line. */
+function save(refresh: () => Promise<void>, method: string, path: string, body: unknown): void {
+  status(t.saving);
+  api(method, path, body).then(
+    async () => {
+      await refresh();
+      status(t.saved);
+    },
+    () => status(t.failed),
+  );
+}
+
 function formatHours(minutes: number): string {
   return new Intl.NumberFormat(language === 'en' ? 'en-GB' : 'nl-NL', { maximumFractionDigits: 1 }).format(
     minutes / 60,
@@ -155,19 +167,12 @@ function ownWordsSection(traject: TrajectView, refresh: () => Promise<void>): HT
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const data = new FormData(form);
-    status(t.saving);
-    void api('PATCH', '/api/tab/me/traject', {
+    save(refresh, 'PATCH', '/api/tab/me/traject', {
       version: traject.version,
       submissionId: crypto.randomUUID(),
       talents: field(data, 'talents'),
       learningNeeds: field(data, 'learningNeeds'),
-    }).then(
-      async () => {
-        await refresh();
-        status(t.saved);
-      },
-      () => status(t.failed),
-    );
+    });
   });
   return h('section', {}, h('h2', {}, t.ownWords), form);
 }
@@ -210,20 +215,13 @@ function ledgerSection(entries: Entry[], refresh: () => Promise<void>): HTMLElem
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const data = new FormData(form);
-    status(t.saving);
-    void api('POST', '/api/tab/me/time', {
+    save(refresh, 'POST', '/api/tab/me/time', {
       id: crypto.randomUUID(),
       what: field(data, 'what', ''),
       learningKind: field(data, 'learningKind', 'other'),
       date: field(data, 'date', ''),
       minutes: Number(data.get('minutes')),
-    }).then(
-      async () => {
-        await refresh();
-        status(t.saved);
-      },
-      () => status(t.failed),
-    );
+    });
   });
   return h(
     'section',
@@ -258,18 +256,11 @@ function notesSection(entries: Entry[], refresh: () => Promise<void>): HTMLEleme
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     const data = new FormData(form);
-    status(t.saving);
-    void api('POST', '/api/tab/me/notes', {
+    save(refresh, 'POST', '/api/tab/me/notes', {
       id: crypto.randomUUID(),
       text: field(data, 'text', ''),
       sharedWithManager: data.get('shared') === 'on',
-    }).then(
-      async () => {
-        await refresh();
-        status(t.saved);
-      },
-      () => status(t.failed),
-    );
+    });
   });
   const item = (note: Entry) => {
     const toggle = h('input', {

@@ -2,7 +2,7 @@
  * Typed errors with a stable `code`. Each edge (bot reply, invoke response, HTTP status) maps codes to
  * what people see; nothing branches on an error's message.
  */
-export type DomainErrorCode = 'IDENTITY_MISSING' | 'INVALID_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'STALE_WRITE';
+export type DomainErrorCode = 'IDENTITY_MISSING' | 'INVALID_INPUT';
 
 export class DomainError extends Error {
   constructor(

@@ -1,26 +1,10 @@
 import type { Collection, Db } from 'mongodb';
-import type { DidacticQuestion, Traject, TrajectRepository } from '../domain/traject';
+import type { Traject, TrajectRepository } from '../domain/traject';
 import { COLLECTIONS } from './collections';
 import { isDuplicateKeyError } from './mongo-errors';
 
 /** One traject per professional; `_id` is `<tenantId>:<aadObjectId>`, so every look-up is by `_id`. */
-interface TrajectDocument {
-  _id: string;
-  id: string;
-  tenantId: string;
-  ownerAadObjectId: string;
-  startDate: string;
-  durationMonths: number;
-  activeWeeksTarget: number;
-  hoursPerWeek: number;
-  questions: DidacticQuestion[];
-  talents: string;
-  learningNeeds: string;
-  version: number;
-  lastSubmissionId?: string;
-  createdAt: Date;
-  updatedAt: Date;
-}
+type TrajectDocument = Omit<Traject, 'lastSubmissionId'> & { _id: string; lastSubmissionId?: string };
 
 const trajectKey = (tenantId: string, aadObjectId: string) => `${tenantId}:${aadObjectId}`;
 
@@ -69,20 +53,6 @@ function toDocument(traject: Traject): TrajectDocument {
 }
 
 function toTraject(doc: TrajectDocument): Traject {
-  return {
-    id: doc.id,
-    tenantId: doc.tenantId,
-    ownerAadObjectId: doc.ownerAadObjectId,
-    startDate: doc.startDate,
-    durationMonths: doc.durationMonths,
-    activeWeeksTarget: doc.activeWeeksTarget,
-    hoursPerWeek: doc.hoursPerWeek,
-    questions: doc.questions,
-    talents: doc.talents,
-    learningNeeds: doc.learningNeeds,
-    version: doc.version,
-    lastSubmissionId: doc.lastSubmissionId,
-    createdAt: doc.createdAt,
-    updatedAt: doc.updatedAt,
-  };
+  const { _id, lastSubmissionId, ...traject } = doc;
+  return { ...traject, lastSubmissionId };
 }
