@@ -1,6 +1,8 @@
 import type { Logger } from 'pino';
 import restify, { type Request, type Response, type Server } from 'restify';
+import type { CycleReader } from '../../bot/src/domain/cycle';
 import type { Professional } from '../../bot/src/domain/professional';
+import { forManager, type ProposalReader } from '../../bot/src/domain/proposal';
 import type { ProfessionalService } from '../../bot/src/domain/professional.service';
 import { trajectFigures, type Traject } from '../../bot/src/domain/traject';
 import type { LedgerEntry, LedgerTotals } from '../../bot/src/domain/ledger';
@@ -25,7 +27,14 @@ export interface TabApiParts {
   verifyToken: TokenVerifier | undefined;
   /** Development only: `Authorization: Dev <tenantId>:<aadObjectId>` picks an identity. */
   devMode: boolean;
+  /** The sessions of the professional's cycles; without it, the tab shows none. */
+  cycles?: Pick<CycleReader, 'upcomingSessionsFor'>;
+  /** The proposals the professional contributed to; without it, the tab shows none. */
+  proposals?: Pick<ProposalReader, 'forContributor'>;
 }
+
+/** How many sessions the overview lists: two cycles' worth. */
+const UPCOMING_SESSIONS = 8;
 
 class HttpError extends Error {
   constructor(
@@ -94,15 +103,17 @@ function trajectView(traject: Traject, totals: LedgerTotals) {
 
 /**
  * What a manager sees of one of their people, and nothing more (the concept): time used against time made
- * available, active weeks against the target, validated proposals, and the notes that person chose to
- * share. No talents, learning needs, chosen questions, private notes or what the time was spent on.
+ * available, active weeks against the target, validated proposals (title, question, date), and the notes
+ * that person chose to share. No talents, learning needs, chosen questions, private notes, what the time
+ * was spent on, nor drafts, rejected proposals, contributions, ratings or attendance.
  */
 async function reportView(parts: TabApiParts, report: Professional) {
   const owner = { tenantId: report.tenantId, aadObjectId: report.aadObjectId };
-  const [traject, entries, totals] = await Promise.all([
+  const [traject, entries, totals, proposals] = await Promise.all([
     parts.trajects.find(owner),
     parts.ledger.list(owner),
     parts.ledger.totals(owner),
+    parts.proposals ? parts.proposals.forContributor(owner.tenantId, owner.aadObjectId) : [],
   ]);
   return {
     id: report.id,
@@ -113,6 +124,7 @@ async function reportView(parts: TabApiParts, report: Professional) {
       hoursMadeAvailable: traject ? trajectFigures(traject).hoursMadeAvailable : null,
     },
     validatedProposals: totals.proposals,
+    proposals: forManager(proposals),
     sharedNotes: entries
       .filter((e) => e.kind === 'note' && e.sharedWithManager)
       .map((e) => ({
@@ -147,8 +159,13 @@ const ownWordsChange = z.object({
   talents: z.string().max(20_000),
   learningNeeds: z.string().max(20_000),
 });
+/** `version`: the note's version the edit was made on; a newer stored version answers 409. */
 const noteChange = z
-  .object({ text: z.string().max(20_000).optional(), sharedWithManager: z.boolean().optional() })
+  .object({
+    text: z.string().max(20_000).optional(),
+    sharedWithManager: z.boolean().optional(),
+    version: z.number().int().min(1).optional(),
+  })
   .refine((c) => c.text !== undefined || c.sharedWithManager !== undefined, 'nothing to change');
 
 function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
@@ -201,16 +218,26 @@ export function registerTabApi(server: Server, parts: TabApiParts): void {
   server.get(
     '/api/tab/me',
     route(async (_req, identity) => {
-      const professional = await parts.professionals.find(identity.tenantId, identity.aadObjectId);
-      const traject = await parts.trajects.find(identity);
+      const { tenantId, aadObjectId } = identity;
+      const [professional, traject, ledger, upcomingSessions, proposals] = await Promise.all([
+        parts.professionals.find(tenantId, aadObjectId),
+        parts.trajects.find(identity),
+        parts.ledger.list(identity),
+        parts.cycles
+          ? parts.cycles.upcomingSessionsFor(tenantId, aadObjectId, new Date(), UPCOMING_SESSIONS)
+          : [],
+        parts.proposals ? parts.proposals.forContributor(tenantId, aadObjectId) : [],
+      ]);
       return {
         me: {
-          id: `${identity.tenantId}:${identity.aadObjectId}`,
+          id: `${tenantId}:${aadObjectId}`,
           name: professional?.name ?? identity.name ?? '',
           locale: professional?.locale,
         },
         traject: traject ? trajectView(traject, await parts.ledger.totals(identity)) : null,
-        ledger: (await parts.ledger.list(identity)).map(entryView),
+        ledger: ledger.map(entryView),
+        upcomingSessions,
+        proposals,
       };
     }),
   );
@@ -280,6 +307,13 @@ export function registerTabApi(server: Server, parts: TabApiParts): void {
       if (outcome.kind === 'not_found') throw new HttpError(404, 'NOT_FOUND', 'No such note of yours');
       if (outcome.kind === 'invalid')
         throw new HttpError(400, 'INVALID_INPUT', problemsText(outcome.problems));
+      if (outcome.kind === 'conflict') {
+        throw new HttpError(
+          409,
+          'CONFLICT',
+          'This note was changed elsewhere; reload to see the current version',
+        );
+      }
       return entryView(outcome.note);
     }),
   );

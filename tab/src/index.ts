@@ -33,11 +33,32 @@ interface Entry {
   minutes?: number;
   text?: string;
   sharedWithManager?: boolean;
+  version?: number;
+}
+type SessionStatus = keyof Texts['sessionStatus'];
+type ProposalStatus = keyof Texts['proposalStatus'];
+interface Session {
+  circleName: string;
+  dayIndex: number;
+  start: string;
+  end: string;
+  joinUrl?: string;
+  status: SessionStatus;
+}
+interface Proposal {
+  id: string;
+  title: string;
+  status: ProposalStatus;
+  question?: number;
+  createdAt: string;
 }
 interface Me {
   me: { id: string; name: string };
   traject: TrajectView | null;
   ledger: Entry[];
+  /** Absent from a service that does not know cycles yet. */
+  upcomingSessions?: Session[];
+  proposals?: Proposal[];
 }
 interface Report {
   id: string;
@@ -45,8 +66,10 @@ interface Report {
   activeWeeks: { done: number; target: number | null };
   time: { minutesUsed: number; hoursMadeAvailable: number | null };
   validatedProposals: number;
+  proposals?: { title: string; question?: number; createdAt: string }[];
   sharedNotes: { id: string; text: string }[];
 }
+type Refresh = () => Promise<void>;
 
 type Child = Node | string | null | undefined | false;
 
@@ -70,7 +93,22 @@ function h(
 
 let authorization = '';
 let language: Language = 'nl';
+/** The locale dates and numbers are written in: the Teams locale when it is Dutch or English. */
+let intlLocale = 'nl-NL';
 let t: Texts = textsFor('nl');
+/** teams-js, once the page runs inside Teams. */
+let teamsSdk: typeof TeamsJs | undefined;
+/** What the page shows now, so an editor can be reopened on the fresh data after a refresh. */
+let shown: Me | undefined;
+
+class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   const response = await fetch(path, {
@@ -78,15 +116,18 @@ async function api<T>(method: string, path: string, body?: unknown): Promise<T> 
     headers: { authorization, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  if (!response.ok) throw new Error(`${method} ${path}: ${response.status}`);
+  if (!response.ok) throw new ApiError(response.status, `${method} ${path}: ${response.status}`);
   return (response.status === 204 ? undefined : await response.json()) as T;
 }
 
 const main = () => document.getElementById('app') as HTMLElement;
+/** Says what happens in the page's one live region (role=status), which is never re-rendered. */
 const status = (text: string) => {
   const line = document.getElementById('status');
   if (line) line.textContent = text;
 };
+const focusOn = (selector: string) => document.querySelector<HTMLElement>(selector)?.focus();
+const noteSelector = (id: string) => `[data-note-id="${CSS.escape(id)}"]`;
 
 /** A text field of a form (FormData values are strings for text inputs, File only for file inputs). */
 function field(data: FormData, name: string, fallback = ''): string {
@@ -94,12 +135,16 @@ function field(data: FormData, name: string, fallback = ''): string {
   return typeof value === 'string' ? value : fallback;
 }
 
-/** Sends a change, then shows the page as it now is; says what is happening in the status line. */
-function save(refresh: () => Promise<void>, method: string, path: string, body: unknown): void {
+/**
+ * Sends a change, then shows the page as it now is; says what is happening in the status line. The page is
+ * drawn anew, so `focus` names the control that keeps the keyboard focus.
+ */
+function save(refresh: Refresh, method: string, path: string, body: unknown, focus?: string): void {
   status(t.saving);
   api(method, path, body).then(
     async () => {
       await refresh();
+      if (focus) focusOn(focus);
       status(t.saved);
     },
     () => status(t.failed),
@@ -107,16 +152,53 @@ function save(refresh: () => Promise<void>, method: string, path: string, body: 
 }
 
 function formatHours(minutes: number): string {
-  return new Intl.NumberFormat(language === 'en' ? 'en-GB' : 'nl-NL', { maximumFractionDigits: 1 }).format(
-    minutes / 60,
+  return new Intl.NumberFormat(intlLocale, { maximumFractionDigits: 1 }).format(minutes / 60);
+}
+
+/** A calendar date (YYYY-MM-DD) as it is, in no time zone. */
+function formatDate(iso: string): string {
+  return new Intl.DateTimeFormat(intlLocale, { dateStyle: 'long', timeZone: 'UTC' }).format(
+    new Date(`${iso}T00:00:00Z`),
   );
 }
 
-function formatDate(iso: string): string {
-  return new Intl.DateTimeFormat(language === 'en' ? 'en-GB' : 'nl-NL', {
-    dateStyle: 'long',
-    timeZone: 'UTC',
-  }).format(new Date(`${iso}T00:00:00Z`));
+/** A moment, on the viewer's own calendar (their device's time zone, as Teams' own times are). */
+function formatDay(isoDateTime: string): string {
+  return new Intl.DateTimeFormat(intlLocale, { dateStyle: 'long' }).format(new Date(isoDateTime));
+}
+
+function formatSessionTime(start: string, end: string): string {
+  const day = new Intl.DateTimeFormat(intlLocale, { weekday: 'long', day: 'numeric', month: 'long' });
+  const time = new Intl.DateTimeFormat(intlLocale, { hour: '2-digit', minute: '2-digit' });
+  return `${day.format(new Date(start))}, ${time.format(new Date(start))}–${time.format(new Date(end))}`;
+}
+
+/** Today on the viewer's calendar, as YYYY-MM-DD. */
+function localToday(): string {
+  const now = new Date();
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `${now.getFullYear()}-${two(now.getMonth() + 1)}-${two(now.getDate())}`;
+}
+
+/** A section that screen readers list as a region under its heading. */
+function section(id: string, title: string, ...children: Child[]): HTMLElement {
+  return h(
+    'section',
+    { 'aria-labelledby': `${id}-heading` },
+    h('h2', { id: `${id}-heading`, tabindex: '-1' }, title),
+    ...children,
+  );
+}
+
+/** A status in words, with a symbol for the eye: never colour alone. */
+function badge(kind: string, text: string, symbol: string): HTMLElement {
+  return h(
+    'span',
+    { class: `badge badge-${kind}` },
+    h('span', { class: 'visually-hidden' }, `${t.statusLabel}: `),
+    h('span', { 'aria-hidden': 'true' }, symbol),
+    ` ${text}`,
+  );
 }
 
 function meter(label: string, value: number, max: number, text: string): HTMLElement {
@@ -244,7 +326,7 @@ function ledgerSection(entries: Entry[], refresh: () => Promise<void>): HTMLElem
   );
 }
 
-function notesSection(entries: Entry[], refresh: () => Promise<void>): HTMLElement {
+function notesSection(entries: Entry[], refresh: Refresh): HTMLElement {
   const notes = entries.filter((e) => e.kind === 'note');
   const form = h(
     'form',
@@ -262,26 +344,240 @@ function notesSection(entries: Entry[], refresh: () => Promise<void>): HTMLEleme
       sharedWithManager: data.get('shared') === 'on',
     });
   });
-  const item = (note: Entry) => {
-    const toggle = h('input', {
-      type: 'checkbox',
-      checked: note.sharedWithManager === true,
-    }) as HTMLInputElement;
-    toggle.addEventListener('change', () => {
-      status(t.saving);
-      void api('PATCH', `/api/tab/me/notes/${note.id}`, { sharedWithManager: toggle.checked }).then(
-        () => status(t.saved),
-        () => status(t.failed),
-      );
-    });
-    return h('li', {}, h('p', {}, note.text ?? ''), h('label', { class: 'inline' }, toggle, t.share));
-  };
-  return h(
-    'section',
-    {},
-    h('h2', {}, t.notes),
-    notes.length === 0 ? h('p', {}, t.notesEmpty) : h('ul', { class: 'notes' }, ...notes.map(item)),
+  return section(
+    'notes',
+    t.notes,
+    notes.length === 0
+      ? h('p', {}, t.notesEmpty)
+      : h(
+          'ul',
+          { class: 'notes' },
+          ...notes.map((note) => {
+            const item = h('li', { 'data-note-id': note.id });
+            showNote(item, note, refresh);
+            return item;
+          }),
+        ),
     form,
+  );
+}
+
+/** A note as it reads, with its share switch and a button to edit it. */
+function showNote(item: HTMLElement, note: Entry, refresh: Refresh): void {
+  const textId = `note-text-${note.id}`;
+  const toggle = h('input', {
+    type: 'checkbox',
+    checked: note.sharedWithManager === true,
+  }) as HTMLInputElement;
+  toggle.addEventListener('change', () => {
+    save(
+      refresh,
+      'PATCH',
+      `/api/tab/me/notes/${note.id}`,
+      { sharedWithManager: toggle.checked },
+      `${noteSelector(note.id)} input[type="checkbox"]`,
+    );
+  });
+  // The button says what it edits to a screen reader: the note's own text describes it.
+  const edit = h('button', { type: 'button', class: 'secondary', 'aria-describedby': textId }, t.edit);
+  edit.addEventListener('click', () => editNote(item, note, refresh));
+  item.replaceChildren(
+    h('p', { id: textId, class: 'note-text' }, note.text ?? ''),
+    h('div', { class: 'note-actions' }, edit, h('label', { class: 'inline' }, toggle, t.share)),
+  );
+}
+
+/**
+ * Turns a note into a labelled text field with Save and Cancel (Escape cancels too). The edit names the
+ * version it was made on: when the note changed elsewhere meanwhile, the service refuses it (409), and the
+ * editor comes back on the fresh note with the person's own text still in it.
+ */
+function editNote(item: HTMLElement, note: Entry, refresh: Refresh, draft?: string, conflict = false): void {
+  const textarea = h('textarea', {
+    name: 'text',
+    rows: '4',
+    maxlength: '4000',
+    required: true,
+  }) as HTMLTextAreaElement;
+  textarea.value = draft ?? note.text ?? '';
+  const saveButton = h('button', { type: 'submit' }, t.saveNote) as HTMLButtonElement;
+  const cancel = h('button', { type: 'button', class: 'secondary' }, t.cancel);
+  const form = h(
+    'form',
+    { class: 'note-edit' },
+    conflict
+      ? h(
+          'div',
+          { class: 'saved-version' },
+          h('p', { class: 'subtle' }, t.savedVersion),
+          h('p', {}, note.text ?? ''),
+        )
+      : null,
+    h('label', {}, t.editNote, textarea),
+    h('div', { class: 'note-actions' }, saveButton, cancel),
+  ) as HTMLFormElement;
+  const close = () => {
+    showNote(item, note, refresh);
+    item.querySelector<HTMLElement>('button')?.focus();
+  };
+  cancel.addEventListener('click', close);
+  textarea.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape') {
+      event.preventDefault();
+      close();
+    }
+  });
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const text = textarea.value;
+    saveButton.disabled = true;
+    status(t.saving);
+    api('PATCH', `/api/tab/me/notes/${note.id}`, { text, version: note.version ?? 1 }).then(
+      async () => {
+        await refresh();
+        focusOn(`${noteSelector(note.id)} button`);
+        status(t.saved);
+      },
+      async (err: unknown) => {
+        const code = err instanceof ApiError ? err.status : 0;
+        if (code === 409 || code === 404) {
+          await refresh();
+          const fresh = shown?.ledger.find((e) => e.id === note.id && e.kind === 'note');
+          const freshItem = document.querySelector<HTMLElement>(noteSelector(note.id));
+          if (code === 409 && fresh && freshItem) {
+            editNote(freshItem, fresh, refresh, text, true);
+            status(t.noteConflict);
+          } else {
+            focusOn('#notes-heading');
+            status(t.noteGone);
+          }
+          return;
+        }
+        saveButton.disabled = false;
+        textarea.focus();
+        status(code === 400 ? t.noteInvalid : t.saveFailed);
+      },
+    );
+  });
+  item.replaceChildren(form);
+  textarea.focus();
+}
+
+/** The next talent-development conversation, and the notes the professional chose for it by sharing them. */
+function conversationSection(traject: TrajectView, entries: Entry[]): HTMLElement {
+  const shared = entries.filter((e) => e.kind === 'note' && e.sharedWithManager === true);
+  const past = traject.nextTalentConversation < localToday();
+  return section(
+    'conversation',
+    t.nextConversation,
+    h(
+      'p',
+      { class: 'conversation-date' },
+      fill(past ? t.conversationPast : t.conversationOn, {
+        date: formatDate(traject.nextTalentConversation),
+      }),
+    ),
+    h('h3', {}, t.conversationNotes),
+    h('p', { class: 'subtle' }, `${t.conversationHint} `, h('a', { href: '#notes-heading' }, t.toNotes)),
+    shared.length === 0
+      ? h('p', {}, t.conversationNoNotes)
+      : h('ul', { class: 'shared-notes' }, ...shared.map((n) => h('li', {}, n.text ?? ''))),
+  );
+}
+
+const SESSION_SYMBOLS: Record<SessionStatus, string> = {
+  planned: '○',
+  started: '●',
+  ended: '–',
+  cancelled: '✕',
+};
+
+function sessionsSection(sessions: Session[]): HTMLElement {
+  return section(
+    'sessions',
+    t.sessions,
+    sessions.length === 0
+      ? h('p', {}, t.sessionsEmpty)
+      : h(
+          'ul',
+          { class: 'sessions' },
+          ...sessions.map((s) => {
+            const when = formatSessionTime(s.start, s.end);
+            return h(
+              'li',
+              { class: `session session-${s.status}` },
+              h(
+                'div',
+                { class: 'session-main' },
+                h('time', { datetime: s.start, class: 'session-when' }, when),
+                h('span', {}, `${s.circleName} · ${fill(t.sessionDay, { n: s.dayIndex + 1 })}`),
+              ),
+              s.status === 'planned'
+                ? null
+                : badge(
+                    `session-${s.status}`,
+                    t.sessionStatus[s.status] ?? s.status,
+                    SESSION_SYMBOLS[s.status] ?? '',
+                  ),
+              s.joinUrl && s.status !== 'cancelled' ? joinLink(s.joinUrl, s.circleName, when) : null,
+            );
+          }),
+        ),
+  );
+}
+
+/**
+ * A real link, so it works from the keyboard and anywhere. Inside Teams a meeting's join link is a Teams
+ * deep link: teams-js opens it in Teams itself rather than in a browser tab.
+ */
+function joinLink(url: string, circle: string, when: string): HTMLElement | null {
+  if (!/^https:\/\//i.test(url)) return null;
+  const link = h(
+    'a',
+    {
+      class: 'join',
+      href: url,
+      target: '_blank',
+      rel: 'noopener noreferrer',
+      'aria-label': fill(t.joinLabel, { circle, when }),
+    },
+    t.join,
+  );
+  link.addEventListener('click', (event) => {
+    if (!teamsSdk) return;
+    event.preventDefault();
+    void teamsSdk.app.openLink(url).catch(() => window.open(url, '_blank', 'noopener'));
+  });
+  return link;
+}
+
+const PROPOSAL_SYMBOLS: Record<ProposalStatus, string> = { draft: '✎', validated: '✓', rejected: '✕' };
+
+function proposalsSection(proposals: Proposal[]): HTMLElement {
+  return section(
+    'proposals',
+    t.proposalList,
+    proposals.length === 0
+      ? h('p', {}, t.proposalsEmpty)
+      : h(
+          'ul',
+          { class: 'proposals' },
+          ...proposals.map((p) =>
+            h(
+              'li',
+              { class: 'proposal' },
+              h('span', { class: 'proposal-title' }, p.title),
+              badge(p.status, t.proposalStatus[p.status] ?? p.status, PROPOSAL_SYMBOLS[p.status] ?? ''),
+              h(
+                'span',
+                { class: 'subtle proposal-meta' },
+                [formatDay(p.createdAt), p.question ? fill(t.questionNumber, { n: p.question }) : '']
+                  .filter(Boolean)
+                  .join(' · '),
+              ),
+            ),
+          ),
+        ),
   );
 }
 
@@ -313,6 +609,14 @@ function reportsSection(reports: Report[]): HTMLElement | null {
           fill(t.ofTarget, { done: r.activeWeeks.done, target: r.activeWeeks.target ?? '–' }),
         ),
         h('p', {}, `${t.proposals}: ${r.validatedProposals}`),
+        r.proposals && r.proposals.length > 0
+          ? h(
+              'div',
+              {},
+              h('h4', {}, t.validatedProposals),
+              h('ul', {}, ...r.proposals.map((p) => h('li', {}, p.title))),
+            )
+          : null,
         r.sharedNotes.length > 0
           ? h(
               'div',
@@ -331,12 +635,11 @@ async function render(): Promise<void> {
     api<Me>('GET', '/api/tab/me'),
     api<{ reports: Report[] }>('GET', '/api/tab/reports'),
   ]);
+  shown = me;
   const root = main();
   const refresh = () => render().catch(() => status(t.failed));
   const traject = me.traject;
   const sections: (HTMLElement | null)[] = [
-    h('h1', {}, t.title),
-    h('p', { id: 'status', role: 'status', 'aria-live': 'polite' }),
     traject
       ? h(
           'div',
@@ -367,20 +670,25 @@ async function render(): Promise<void> {
             meter(t.proposals, traject.used.proposals, 0, String(traject.used.proposals)),
             meter(t.nextConversation, 0, 0, formatDate(traject.nextTalentConversation)),
           ),
-          timeline(traject),
-          h(
-            'section',
-            {},
-            h('h2', {}, t.questions),
-            h(
-              'ol',
-              { class: 'questions' },
-              ...traject.questions.map((q) => h('li', { value: String(q) }, question(language, q))),
-            ),
-          ),
-          ownWordsSection(traject, refresh),
         )
       : h('p', {}, t.noTraject),
+    sessionsSection(me.upcomingSessions ?? []),
+    proposalsSection(me.proposals ?? []),
+    traject ? conversationSection(traject, me.ledger) : null,
+    traject ? timeline(traject) : null,
+    traject
+      ? h(
+          'section',
+          {},
+          h('h2', {}, t.questions),
+          h(
+            'ol',
+            { class: 'questions' },
+            ...traject.questions.map((q) => h('li', { value: String(q) }, question(language, q))),
+          ),
+        )
+      : null,
+    traject ? ownWordsSection(traject, refresh) : null,
     ledgerSection(me.ledger, refresh),
     notesSection(me.ledger, refresh),
     reportsSection(reports.reports),
@@ -395,8 +703,18 @@ function applyTheme(theme: string | undefined): void {
 function setLanguage(locale: string | undefined): void {
   language = locale?.toLowerCase().startsWith('en') ? 'en' : 'nl';
   t = textsFor(language);
+  // en-US people read "November 26" and 12-hour times; anyone else in English gets British dates.
+  intlLocale =
+    locale && locale.toLowerCase().startsWith(language) ? locale : language === 'en' ? 'en-GB' : 'nl-NL';
+  try {
+    new Intl.DateTimeFormat(intlLocale);
+  } catch {
+    intlLocale = language === 'en' ? 'en-GB' : 'nl-NL';
+  }
   document.documentElement.lang = language;
   document.title = `${t.title} · Werkplekleren+`;
+  const title = document.getElementById('title');
+  if (title) title.textContent = t.title;
 }
 
 /**
@@ -440,7 +758,8 @@ async function pickDevIdentity(): Promise<boolean> {
     select,
     h('button', { type: 'submit' }, t.pickButton),
   );
-  main().replaceChildren(h('h1', {}, t.title), form);
+  main().replaceChildren(form);
+  status('');
   return new Promise((resolve) => {
     form.addEventListener('submit', (event) => {
       event.preventDefault();
@@ -462,17 +781,21 @@ async function start(): Promise<void> {
       applyTheme(context.app.theme);
       teams.app.registerOnThemeChangeHandler(applyTheme);
       authorization = `Bearer ${await teams.authentication.getAuthToken()}`;
+      teamsSdk = teams;
       void teams.app.notifySuccess();
     } else {
       const config = await api<{ devMode: boolean }>('GET', '/api/tab/config');
       if (!config.devMode || !(await pickDevIdentity())) {
-        main().replaceChildren(h('h1', {}, t.title), h('p', {}, t.outside));
+        status('');
+        main().replaceChildren(h('p', {}, t.outside));
         return;
       }
     }
     await render();
+    status('');
   } catch {
-    main().replaceChildren(h('h1', {}, t.title), h('p', { role: 'alert' }, t.failed));
+    status('');
+    main().replaceChildren(h('p', { role: 'alert' }, t.failed));
   }
 }
 

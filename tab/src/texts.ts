@@ -46,6 +46,46 @@ const nl = {
   reportsIntro:
     'Per persoon alleen wat die met je deelt: gebruikte tijd, actieve weken, gevalideerde voorstellen en gedeelde notities.',
   sharedNotes: 'Gedeelde notities',
+  sessions: 'Komende sessies',
+  sessionsEmpty:
+    'Er staan nog geen sessies gepland. Plan met je Prof-cirkel een Vitale Weekcyclus via de bot Werkplekleren+; de sessies en de links om deel te nemen verschijnen dan hier.',
+  sessionDay: 'dag {n} van 4',
+  join: 'Deelnemen',
+  joinLabel: 'Deelnemen aan de sessie van {circle}, {when}',
+  statusLabel: 'Status',
+  sessionStatus: {
+    planned: 'Gepland',
+    started: 'Bezig',
+    ended: 'Afgelopen',
+    cancelled: 'Geannuleerd',
+  },
+  proposalList: 'Voorstellen',
+  proposalsEmpty:
+    'Nog geen voorstellen. Verbetervoorstellen ontstaan in de sessies van je Prof-cirkel en verschijnen hier met hun status.',
+  proposalStatus: {
+    draft: 'Concept',
+    validated: 'Gevalideerd',
+    rejected: 'Afgewezen',
+  },
+  questionNumber: 'Vraag {n}',
+  validatedProposals: 'Gevalideerde voorstellen',
+  conversationOn: 'Op {date}, met je leidinggevende.',
+  conversationPast: 'Je Prof-traject is afgelopen; het afsluitende gesprek was op {date}.',
+  conversationNotes: 'Notities voor dit gesprek',
+  conversationHint:
+    'Je leidinggevende ziet alleen de notities die je deelt. Je kiest ze per notitie met "Delen met mijn leidinggevende".',
+  toNotes: 'Naar mijn ontwikkelnotities',
+  conversationNoNotes: 'Je hebt nog geen notities gedeeld.',
+  edit: 'Bewerken',
+  editNote: 'Notitie bewerken',
+  saveNote: 'Notitie opslaan',
+  cancel: 'Annuleren',
+  savedVersion: 'Opgeslagen versie:',
+  noteConflict:
+    'Deze notitie is intussen ergens anders gewijzigd. De opgeslagen versie staat boven het bewerkveld; je eigen tekst staat er nog in. Sla opnieuw op om die te bewaren, of annuleer.',
+  noteGone: 'Deze notitie bestaat niet meer: ze is ergens anders verwijderd.',
+  noteInvalid: 'Een notitie mag niet leeg zijn en hoogstens 4000 tekens hebben.',
+  saveFailed: 'Opslaan is mislukt. Je tekst staat nog in het bewerkveld; probeer het zo nog eens.',
   kinds: {
     elearning: 'E-learning',
     book: 'Boek',
@@ -100,6 +140,46 @@ const en: typeof nl = {
   reportsIntro:
     'Per person only what they share with you: time used, active weeks, validated proposals and shared notes.',
   sharedNotes: 'Shared notes',
+  sessions: 'Upcoming sessions',
+  sessionsEmpty:
+    'No sessions are planned yet. Plan a Vital Week Cycle with your Prof-circle through the Werkplekleren+ bot; the sessions and their join links will appear here.',
+  sessionDay: 'day {n} of 4',
+  join: 'Join',
+  joinLabel: 'Join the session of {circle}, {when}',
+  statusLabel: 'Status',
+  sessionStatus: {
+    planned: 'Planned',
+    started: 'In progress',
+    ended: 'Ended',
+    cancelled: 'Cancelled',
+  },
+  proposalList: 'Proposals',
+  proposalsEmpty:
+    "No proposals yet. Improvement proposals come out of your Prof-circle's sessions and appear here with their status.",
+  proposalStatus: {
+    draft: 'Draft',
+    validated: 'Validated',
+    rejected: 'Rejected',
+  },
+  questionNumber: 'Question {n}',
+  validatedProposals: 'Validated proposals',
+  conversationOn: 'On {date}, with your manager.',
+  conversationPast: 'Your Prof-traject has ended; the closing conversation was on {date}.',
+  conversationNotes: 'Notes for this conversation',
+  conversationHint:
+    'Your manager sees only the notes you share. You choose them one by one with "Share with my manager".',
+  toNotes: 'Go to my development notes',
+  conversationNoNotes: 'You have not shared any notes yet.',
+  edit: 'Edit',
+  editNote: 'Edit note',
+  saveNote: 'Save note',
+  cancel: 'Cancel',
+  savedVersion: 'Saved version:',
+  noteConflict:
+    'This note was changed elsewhere in the meantime. The saved version is shown above the editor; your own text is still in it. Save again to keep it, or cancel.',
+  noteGone: 'This note no longer exists: it was deleted elsewhere.',
+  noteInvalid: 'A note cannot be empty and can have at most 4000 characters.',
+  saveFailed: 'Saving failed. Your text is still in the editor; please try again in a moment.',
   kinds: {
     elearning: 'E-learning',
     book: 'Book',

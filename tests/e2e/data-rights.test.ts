@@ -3,7 +3,9 @@ import type { Service } from '../../bot/src/main';
 import { person, TENANT_ID, type Person } from '../support/activities';
 import { FakeBotConnector } from '../support/bot-connector.fake';
 import { callTabApi, composeTraject } from '../support/flows';
+import { seedCycle, seedProposal } from '../support/read-models';
 import { startTestService } from '../support/service';
+import { startTabServer } from '../support/tab-server';
 
 /** The professional's rights (AVG/GDPR): all their data as JSON, and erasure that leaves nothing findable. */
 describe('data rights', () => {
@@ -99,5 +101,80 @@ describe('data rights', () => {
       traject: null,
       ledger: [],
     });
+  });
+
+  it("exports the person's sessions and proposals, and erasure keeps the circle's proposals without their name", async () => {
+    const db = service.mongo.db;
+    const tab = await startTabServer(db, { devMode: true });
+    try {
+      const lotte = person('Lotte Mulder');
+      const colleague = person('Karim Bakker');
+      await composeTraject(service, connector, lotte);
+      await seedCycle(db, {
+        tenantId: TENANT_ID,
+        circleName: 'Cirkel van Lotte',
+        members: [lotte.aadObjectId, colleague.aadObjectId],
+        firstInHours: 24,
+      });
+      const validated = await seedProposal(db, {
+        tenantId: TENANT_ID,
+        title: 'Samen het rooster maken',
+        contributors: [colleague.aadObjectId, lotte.aadObjectId],
+        status: 'validated',
+        minutesAgo: 20,
+      });
+      await seedProposal(db, {
+        tenantId: TENANT_ID,
+        title: 'Alleen van Lotte',
+        contributors: [lotte.aadObjectId],
+        status: 'draft',
+        minutesAgo: 10,
+      });
+
+      const exported = await callTabApi(tab, 'GET', '/api/tab/me/export', dev(lotte));
+      expect(exported.status).toBe(200);
+      expect(exported.body).toMatchObject({
+        professional: { name: 'Lotte Mulder' },
+        sessions: [0, 1, 2, 3].map((dayIndex): unknown =>
+          expect.objectContaining({ circleName: 'Cirkel van Lotte', dayIndex }),
+        ),
+        proposals: [
+          expect.objectContaining({ title: 'Alleen van Lotte', status: 'draft' }),
+          expect.objectContaining({ title: 'Samen het rooster maken', status: 'validated' }),
+        ],
+      });
+
+      const erased = await callTabApi(tab, 'DELETE', '/api/tab/me', dev(lotte), {
+        confirm: `${TENANT_ID}:${lotte.aadObjectId}`,
+      });
+      expect(erased.status).toBe(200);
+      expect(erased.body).toMatchObject({ erased: { cycleMemberships: 1, proposalsAnonymised: 2 } });
+      expect(await everything()).not.toContain(lotte.aadObjectId);
+
+      // The circle keeps its proposals; they count one anonymous contributor more.
+      const kept = await db.collection('proposals').findOne({ id: validated.id });
+      expect(kept).toMatchObject({
+        title: 'Samen het rooster maken',
+        status: 'validated',
+        contributorAadObjectIds: [colleague.aadObjectId],
+        anonymousContributors: 1,
+      });
+      expect(await db.collection('proposals').countDocuments({ title: 'Alleen van Lotte' })).toBe(1);
+      const colleagueSees = await callTabApi(tab, 'GET', '/api/tab/me', dev(colleague));
+      expect(colleagueSees.body).toMatchObject({
+        proposals: [expect.objectContaining({ title: 'Samen het rooster maken' })],
+        upcomingSessions: expect.arrayContaining([
+          expect.objectContaining({ circleName: 'Cirkel van Lotte' }),
+        ]),
+      });
+
+      const again = await callTabApi(tab, 'DELETE', '/api/tab/me', dev(lotte), {
+        confirm: `${TENANT_ID}:${lotte.aadObjectId}`,
+      });
+      expect(again.body).toMatchObject({ erased: { cycleMemberships: 0, proposalsAnonymised: 0 } });
+      expect((await db.collection('proposals').findOne({ id: validated.id }))?.anonymousContributors).toBe(1);
+    } finally {
+      await tab.stop();
+    }
   });
 });

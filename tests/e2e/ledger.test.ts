@@ -102,6 +102,65 @@ describe('the ledger: time used and development notes', () => {
     expect((await callTabApi(service, 'DELETE', `/api/tab/me/ledger/${id}`, me)).status).toBe(404);
   });
 
+  it('edits a note on the version it was made on, once, and refuses an edit made on an older version', async () => {
+    const id = randomUUID();
+    const path = `/api/tab/me/notes/${id}`;
+    const created = await callTabApi(service, 'POST', '/api/tab/me/notes', me, { id, text: 'Eerste versie' });
+    expect(created.body).toMatchObject({ version: 1 });
+
+    const edit = { text: 'Tweede versie, in mijn woorden', version: 1 };
+    const first = await callTabApi(service, 'PATCH', path, me, edit);
+    expect(first.status).toBe(200);
+    expect(first.body).toMatchObject({ id, text: 'Tweede versie, in mijn woorden', version: 2 });
+    // The same edit again (a retry after a lost answer) changes nothing and is no conflict.
+    const retry = await callTabApi(service, 'PATCH', path, me, edit);
+    expect(retry.status).toBe(200);
+    expect(retry.body).toMatchObject({ version: 2 });
+
+    // Another window still showing version 1 tries to save something else.
+    const stale = await callTabApi(service, 'PATCH', path, me, { text: 'Van een oud scherm', version: 1 });
+    expect(stale.status).toBe(409);
+    expect(stale.body).toEqual({ error: { code: 'CONFLICT', message: expect.any(String) } });
+    expect((await ledgerOf(me)).find((e) => e.id === id)).toMatchObject({
+      text: 'Tweede versie, in mijn woorden',
+      version: 2,
+    });
+
+    // Sharing needs no version and moves the version on, so an edit made before it is refused.
+    expect((await callTabApi(service, 'PATCH', path, me, { sharedWithManager: true })).body).toMatchObject({
+      version: 3,
+    });
+    expect((await callTabApi(service, 'PATCH', path, me, { text: 'Derde', version: 2 })).status).toBe(409);
+    expect((await callTabApi(service, 'PATCH', path, me, { text: 'Derde', version: 3 })).body).toMatchObject({
+      text: 'Derde',
+      sharedWithManager: true,
+      version: 4,
+    });
+    expect((await callTabApi(service, 'PATCH', path, me, { text: '   ', version: 4 })).status).toBe(400);
+    expect((await callTabApi(service, 'PATCH', path, someoneElse, { text: 'x', version: 4 })).status).toBe(
+      404,
+    );
+  });
+
+  it('edits a note stored before notes had a version as version 1', async () => {
+    const id = randomUUID();
+    await callTabApi(service, 'POST', '/api/tab/me/notes', me, { id, text: 'Van voor de versies' });
+    // As the previous release stored it: no version field.
+    const unset = await service.mongo.db
+      .collection('ledgerEntries')
+      .updateOne({ id, kind: 'note' }, { $unset: { version: '' } });
+    expect(unset.modifiedCount).toBe(1);
+    expect((await ledgerOf(me)).find((e) => e.id === id)).toMatchObject({ version: 1 });
+    const path = `/api/tab/me/notes/${id}`;
+    expect((await callTabApi(service, 'PATCH', path, me, { text: 'Nu wel', version: 2 })).status).toBe(409);
+    expect((await callTabApi(service, 'PATCH', path, me, { text: 'Nu wel', version: 1 })).body).toMatchObject(
+      {
+        text: 'Nu wel',
+        version: 2,
+      },
+    );
+  });
+
   it("counts the time used in the traject's totals", async () => {
     const who = `Dev ${TENANT_ID}:${randomUUID()}`;
     for (const minutes of [30, 60]) {

@@ -74,6 +74,7 @@ describe("the manager's view", () => {
       'activeWeeks',
       'id',
       'name',
+      'proposals',
       'sharedNotes',
       'time',
       'validatedProposals',
@@ -82,6 +83,7 @@ describe("the manager's view", () => {
       activeWeeks: { done: 0, target: 20 },
       time: { minutesUsed: 90, hoursMadeAvailable: 80 },
       validatedProposals: 0,
+      proposals: [],
       sharedNotes: [{ text: 'Ik deel graag: ik presenteer rustiger.' }],
     });
     for (const secret of Object.values(secrets)) expect(response.text).not.toContain(secret);

@@ -2,6 +2,7 @@ import { totalsOf, weekOf } from '../../bot/src/domain/ledger';
 import {
   addMonths,
   checkPlan,
+  nextTalentConversation,
   trajectFigures,
   weeksIn,
   type TrajectPlan,
@@ -107,11 +108,54 @@ describe('dates and figures', () => {
   });
 
   it('derives the end, the hours made available and the first talent-development conversation', () => {
-    expect(trajectFigures(plan())).toEqual({
+    expect(trajectFigures(plan(), TODAY)).toEqual({
       endDate: '2027-06-01',
       hoursMadeAvailable: 80,
       nextTalentConversation: '2027-06-01',
     });
+  });
+
+  it('still answers without a date, as callers without a clock call it', () => {
+    const figures = trajectFigures(plan());
+    expect(figures.endDate).toBe('2027-06-01');
+    expect(figures.nextTalentConversation).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+  });
+});
+
+describe('the next talent-development conversation', () => {
+  const twoYears = plan({ startDate: '2026-01-15', durationMonths: 24, activeWeeksTarget: 60 });
+
+  it.each([
+    ['before the start', '2025-12-01', '2026-07-15'],
+    ['on the start', '2026-01-15', '2026-07-15'],
+    ['the day before the first one', '2026-07-14', '2026-07-15'],
+    ['on the day of the first one', '2026-07-15', '2026-07-15'],
+    ['the day after the first one', '2026-07-16', '2027-01-15'],
+    ['in the second half-year', '2026-11-26', '2027-01-15'],
+    ['in the last half-year', '2027-09-30', '2028-01-15'],
+    ['on the end date', '2028-01-15', '2028-01-15'],
+  ])('of a two-year traject, asked %s (%s), is on %s', (_name, today, expected) => {
+    expect(nextTalentConversation(twoYears, today)).toBe(expected);
+    expect(trajectFigures(twoYears, today).nextTalentConversation).toBe(expected);
+  });
+
+  it('stays on the closing conversation at the end once the traject is over', () => {
+    expect(nextTalentConversation(twoYears, '2028-01-16')).toBe('2028-01-15');
+    expect(nextTalentConversation(twoYears, '2030-01-01')).toBe('2028-01-15');
+  });
+
+  it('falls on the end date at the latest when the traject is not a multiple of six months', () => {
+    const short = plan({ startDate: '2026-12-01', durationMonths: 4, activeWeeksTarget: 10 });
+    expect(nextTalentConversation(short, TODAY)).toBe('2027-04-01');
+    const nine = plan({ startDate: '2026-03-10', durationMonths: 9, activeWeeksTarget: 20 });
+    expect(nextTalentConversation(nine, '2026-09-10')).toBe('2026-09-10');
+    expect(nextTalentConversation(nine, '2026-09-11')).toBe('2026-12-10');
+  });
+
+  it('counts every half-year from the start, so the 31st does not drift to the 28th', () => {
+    const fromAugust = plan({ startDate: '2026-08-31', durationMonths: 24, activeWeeksTarget: 20 });
+    expect(nextTalentConversation(fromAugust, '2026-11-26')).toBe('2027-02-28');
+    expect(nextTalentConversation(fromAugust, '2027-03-01')).toBe('2027-08-31');
   });
 });
 

@@ -1,6 +1,8 @@
+import type { CircleSession, CycleReader } from './cycle';
 import type { EffectLedger } from './effects';
 import type { LedgerEntry, LedgerRepository } from './ledger';
 import type { Professional, ProfessionalRepository } from './professional';
+import type { ProposalReader, ProposalSummary } from './proposal';
 import type { Traject, TrajectRepository } from './traject';
 import type { Owner } from './traject.service';
 
@@ -15,6 +17,10 @@ export interface PersonalDataExport {
   professional: Professional | null;
   traject: Traject | null;
   ledger: LedgerEntry[];
+  /** The sessions of the cycles they are a member of, past and to come. */
+  sessions: CircleSession[];
+  /** The proposals they contributed to, whatever their status. */
+  proposals: ProposalSummary[];
 }
 
 /**
@@ -33,27 +39,45 @@ export class DataRightsService {
       effects: EffectLedger & { forget(key: string): Promise<void> };
       turnState: TurnStatePurger;
       clock: () => Date;
+      /** Absent until cycles are wired: then there are none to export or erase. */
+      cycles?: Pick<CycleReader, 'sessionsFor' | 'forgetMember'>;
+      /** Absent until proposals are wired: then there are none to export or anonymise. */
+      proposals?: Pick<ProposalReader, 'forContributor' | 'forgetContributor'>;
     },
   ) {}
 
   async export(owner: Owner): Promise<PersonalDataExport> {
-    const { professionals, trajects, ledger, clock } = this.parts;
-    const [professional, traject, entries] = await Promise.all([
+    const { professionals, trajects, ledger, cycles, proposals, clock } = this.parts;
+    const [professional, traject, entries, sessions, contributed] = await Promise.all([
       professionals.findByAadObjectId(owner.tenantId, owner.aadObjectId),
       trajects.find(owner.tenantId, owner.aadObjectId),
       ledger.list(owner.tenantId, owner.aadObjectId),
+      cycles ? cycles.sessionsFor(owner.tenantId, owner.aadObjectId) : [],
+      proposals ? proposals.forContributor(owner.tenantId, owner.aadObjectId) : [],
     ]);
     return {
       exportedAt: clock().toISOString(),
       professional: professional ?? null,
       traject: traject ?? null,
       ledger: entries,
+      sessions,
+      proposals: contributed,
     };
   }
 
-  /** Idempotent: deleting again finds nothing and changes nothing. */
-  async erase(owner: Owner): Promise<{ ledgerEntries: number; turnStates: number; managerLinks: number }> {
-    const { professionals, trajects, ledger, effects, turnState } = this.parts;
+  /**
+   * Idempotent: deleting again finds nothing and changes nothing. Proposals belong to the circle: they
+   * stay, with the person taken out of their contributors (counted as anonymous); cycles lose them as a
+   * member.
+   */
+  async erase(owner: Owner): Promise<{
+    ledgerEntries: number;
+    turnStates: number;
+    managerLinks: number;
+    cycleMemberships: number;
+    proposalsAnonymised: number;
+  }> {
+    const { professionals, trajects, ledger, effects, turnState, cycles, proposals } = this.parts;
     const professional = await professionals.findByAadObjectId(owner.tenantId, owner.aadObjectId);
     const teamsIds = [professional?.address?.userId, professional?.address?.conversationId].filter(
       (id): id is string => typeof id === 'string' && id.length > 0,
@@ -62,9 +86,13 @@ export class DataRightsService {
     await trajects.remove(owner.tenantId, owner.aadObjectId);
     const turnStates = teamsIds.length > 0 ? await turnState.purge(teamsIds) : 0;
     const managerLinks = await professionals.forgetManager(owner.tenantId, owner.aadObjectId);
+    const cycleMemberships = cycles ? await cycles.forgetMember(owner.tenantId, owner.aadObjectId) : 0;
+    const proposalsAnonymised = proposals
+      ? await proposals.forgetContributor(owner.tenantId, owner.aadObjectId)
+      : 0;
     await effects.forget(`welcome:${owner.tenantId}:${owner.aadObjectId}`);
     // Last, so a failure above can be retried: the record is what tells us their Teams ids.
     await professionals.remove(owner.tenantId, owner.aadObjectId);
-    return { ledgerEntries, turnStates, managerLinks };
+    return { ledgerEntries, turnStates, managerLinks, cycleMemberships, proposalsAnonymised };
   }
 }

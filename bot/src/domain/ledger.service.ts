@@ -10,6 +10,7 @@ import {
   type LedgerTotals,
   type TimeEntry,
 } from './ledger';
+import { validatedOnly, type ProposalReader } from './proposal';
 import type { Owner } from './traject.service';
 
 export type AddOutcome<T> =
@@ -20,10 +21,22 @@ export type AddOutcome<T> =
   | { kind: 'conflict' }
   | { kind: 'invalid'; problems: LedgerProblem[] };
 
+export type NoteUpdateOutcome =
+  | { kind: 'updated'; note: DevelopmentNote }
+  | { kind: 'not_found' }
+  | { kind: 'invalid'; problems: LedgerProblem[] }
+  /** The note changed since the version the edit was made on (another device or window): nothing changed. */
+  | { kind: 'conflict'; note: DevelopmentNote };
+
 export class LedgerService {
+  /**
+   * `proposals` is where validated proposals are counted; until the videoframe writes any (or while it is
+   * not wired), there are none to count.
+   */
   constructor(
     private readonly entries: LedgerRepository,
     private readonly clock: () => Date,
+    private readonly proposals?: Pick<ProposalReader, 'forContributor'>,
   ) {}
 
   list(owner: Owner): Promise<LedgerEntry[]> {
@@ -31,8 +44,11 @@ export class LedgerService {
   }
 
   async totals(owner: Owner): Promise<LedgerTotals> {
-    // Validated proposals arrive with the videoframe; until then there are none to count.
-    return totalsOf(await this.list(owner), 0);
+    const [entries, proposals] = await Promise.all([
+      this.list(owner),
+      this.proposals ? this.proposals.forContributor(owner.tenantId, owner.aadObjectId) : [],
+    ]);
+    return totalsOf(entries, validatedOnly(proposals).length);
   }
 
   async addTime(
@@ -80,33 +96,49 @@ export class LedgerService {
       kind: 'note',
       text,
       sharedWithManager: input.sharedWithManager,
+      version: 1,
       createdAt: now,
       updatedAt: now,
     };
     return this.insertOnce(note, (a, b) => a.kind === 'note' && a.text === b.text);
   }
 
+  /**
+   * Changes a note's text or whether it is shared. With `version`, the change is made only on that version
+   * (an edit made on an older screen never overwrites a newer text). A change that asks for what the note
+   * already says changes nothing and succeeds, so a retried request is harmless.
+   */
   async updateNote(
     owner: Owner,
     id: string,
-    change: { text?: string; sharedWithManager?: boolean },
-  ): Promise<
-    | { kind: 'updated'; note: DevelopmentNote }
-    | { kind: 'not_found' }
-    | { kind: 'invalid'; problems: LedgerProblem[] }
-  > {
+    change: { text?: string; sharedWithManager?: boolean; version?: number },
+  ): Promise<NoteUpdateOutcome> {
     const current = await this.entries.get(owner.tenantId, owner.aadObjectId, id);
     if (!current || current.kind !== 'note') return { kind: 'not_found' };
     const text = change.text === undefined ? current.text : change.text.trim();
     const problems = checkNote(text);
     if (problems.length > 0) return { kind: 'invalid', problems };
+    const sharedWithManager = change.sharedWithManager ?? current.sharedWithManager;
+    if (text === current.text && sharedWithManager === current.sharedWithManager) {
+      return { kind: 'updated', note: current };
+    }
+    if (change.version !== undefined && change.version !== current.version) {
+      return { kind: 'conflict', note: current };
+    }
     const note: DevelopmentNote = {
       ...current,
       text,
-      sharedWithManager: change.sharedWithManager ?? current.sharedWithManager,
+      sharedWithManager,
+      version: current.version + 1,
       updatedAt: this.clock(),
     };
-    return (await this.entries.replaceNote(note)) ? { kind: 'updated', note } : { kind: 'not_found' };
+    if (await this.entries.replaceNote(note, current.version)) return { kind: 'updated', note };
+    // Another change won the race in between.
+    const winner = await this.entries.get(owner.tenantId, owner.aadObjectId, id);
+    if (!winner || winner.kind !== 'note') return { kind: 'not_found' };
+    return winner.text === text && winner.sharedWithManager === sharedWithManager
+      ? { kind: 'updated', note: winner }
+      : { kind: 'conflict', note: winner };
   }
 
   async remove(owner: Owner, id: string): Promise<boolean> {

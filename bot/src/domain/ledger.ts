@@ -36,6 +36,8 @@ export interface DevelopmentNote {
   kind: 'note';
   text: string;
   sharedWithManager: boolean;
+  /** Starts at 1; every change adds one. An edit names the version it was made on. */
+  version: number;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -111,7 +113,7 @@ export interface LedgerRepository {
   /** Inserts under the entry's id; false when an entry with that id exists already. */
   insert(entry: LedgerEntry): Promise<boolean>;
   get(tenantId: string, ownerAadObjectId: string, id: string): Promise<LedgerEntry | undefined>;
-  /** Replaces a note the owner has; false when there is none with that id. */
-  replaceNote(note: DevelopmentNote): Promise<boolean>;
+  /** Replaces a note the owner has if it is still at `expectedVersion`; false when it is not (or is gone). */
+  replaceNote(note: DevelopmentNote, expectedVersion: number): Promise<boolean>;
   remove(tenantId: string, ownerAadObjectId: string, id: string): Promise<boolean>;
 }

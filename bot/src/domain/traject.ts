@@ -152,8 +152,36 @@ export function checkManager(managerAadObjectId: string | undefined, ownAadObjec
   return [];
 }
 
-/** The figures a summary shows, derived from the plan (the ledger adds what was used). */
-export function trajectFigures(traject: TrajectPlan): {
+/** Today as an ISO date (UTC), for callers that have no clock of their own. */
+function todayIso(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/**
+ * The talent-development conversation due on or after `today`. They fall every six months from the start;
+ * the last one of a traject falls on its end date at the latest (a 4-month traject has its conversation at
+ * the end, a 9-month one at 6 months and at the end). Once the end has passed, this stays that closing
+ * conversation, now in the past: a new traject starts a new rhythm.
+ */
+export function nextTalentConversation(plan: TrajectPlan, today: string = todayIso()): string {
+  const end = addMonths(plan.startDate, plan.durationMonths);
+  const every = TRAJECT_LIMITS.talentConversationEveryMonths;
+  // Each date is counted from the start, so the 31st never drifts to the 28th and stays there.
+  for (let n = 1; ; n++) {
+    const date = addMonths(plan.startDate, n * every);
+    if (date >= end) return end;
+    if (date >= today) return date;
+  }
+}
+
+/**
+ * The figures a summary shows, derived from the plan (the ledger adds what was used). `today` (an ISO date)
+ * decides which talent-development conversation is next; without it, today in UTC.
+ */
+export function trajectFigures(
+  traject: TrajectPlan,
+  today: string = todayIso(),
+): {
   endDate: string;
   hoursMadeAvailable: number;
   nextTalentConversation: string;
@@ -161,7 +189,7 @@ export function trajectFigures(traject: TrajectPlan): {
   return {
     endDate: addMonths(traject.startDate, traject.durationMonths),
     hoursMadeAvailable: traject.activeWeeksTarget * traject.hoursPerWeek,
-    nextTalentConversation: addMonths(traject.startDate, TRAJECT_LIMITS.talentConversationEveryMonths),
+    nextTalentConversation: nextTalentConversation(traject, today),
   };
 }
 

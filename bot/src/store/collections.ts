@@ -38,7 +38,11 @@ export const INDEXES: Readonly<Record<CollectionName, readonly IndexDescription[
   trajects: [{ key: { tenantId: 1, ownerAadObjectId: 1 }, name: 'by_owner' }],
   // Time used and development notes, one document each, found by owner.
   ledgerEntries: [{ key: { tenantId: 1, ownerAadObjectId: 1, createdAt: 1 }, name: 'by_owner' }],
-  cycles: [{ key: { circleId: 1, weekStart: 1 }, name: 'uniq_circle_week', unique: true }],
+  cycles: [
+    { key: { circleId: 1, weekStart: 1 }, name: 'uniq_circle_week', unique: true },
+    // A member's upcoming sessions (mongo-cycle.repository.ts).
+    { key: { tenantId: 1, memberAadObjectIds: 1, weekStart: 1 }, name: 'by_member_week' },
+  ],
   sessions: [
     // The four days of a cycle are four sessions, never more.
     { key: { cycleId: 1, dayIndex: 1 }, name: 'uniq_cycle_day', unique: true },
@@ -47,6 +51,8 @@ export const INDEXES: Readonly<Record<CollectionName, readonly IndexDescription[
   proposals: [
     { key: { idempotencyKey: 1 }, name: 'uniq_idempotency_key', unique: true },
     { key: { circleId: 1, createdAt: -1 }, name: 'by_circle' },
+    // A contributor's proposals (mongo-proposal.repository.ts).
+    { key: { tenantId: 1, contributorAadObjectIds: 1, createdAt: -1 }, name: 'by_contributor' },
   ],
   talentConversations: [
     {

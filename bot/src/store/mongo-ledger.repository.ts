@@ -10,6 +10,9 @@ import { isDuplicateKeyError } from './mongo-errors';
  */
 type LedgerDocument = LedgerEntry & { _id: string };
 
+/** Notes written before notes had a version are at version 1. */
+const FIRST_VERSION = 1;
+
 const entryKey = (tenantId: string, ownerAadObjectId: string, id: string) =>
   `${tenantId}:${ownerAadObjectId}:${id}`;
 
@@ -43,9 +46,15 @@ export class MongoLedgerRepository implements LedgerRepository {
     return doc ? strip(doc) : undefined;
   }
 
-  async replaceNote(note: DevelopmentNote): Promise<boolean> {
+  async replaceNote(note: DevelopmentNote, expectedVersion: number): Promise<boolean> {
     const _id = entryKey(note.tenantId, note.ownerAadObjectId, note.id);
-    const result = await this.collection.replaceOne({ _id }, note);
+    // Guarded by version. On MongoDB the filter and the write are one atomic step; FerretDB 1.24 runs them
+    // as two (see mongo-traject.repository.ts), which is acceptable for one person's own notes.
+    const filter =
+      expectedVersion === FIRST_VERSION
+        ? { _id, $or: [{ version: FIRST_VERSION }, { version: { $exists: false } }] }
+        : { _id, version: expectedVersion };
+    const result = await this.collection.replaceOne(filter, note);
     return result.matchedCount === 1;
   }
 
@@ -62,5 +71,5 @@ export class MongoLedgerRepository implements LedgerRepository {
 
 function strip(doc: LedgerDocument): LedgerEntry {
   const { _id, ...entry } = doc;
-  return entry;
+  return entry.kind === 'note' ? { ...entry, version: entry.version ?? FIRST_VERSION } : entry;
 }
