@@ -3,6 +3,7 @@ import type { Storage } from 'botbuilder';
 import type { BotAdapter } from './bot-adapter';
 import { translator } from './cards/i18n';
 import { isDomainError } from './domain/errors';
+import { registerCircles } from './features/circles/circle.handlers';
 import { registerFallback, registerHelp } from './features/help/help.handlers';
 import { localeOf, turnLogger } from './features/shared/activity';
 import type { FeatureDeps } from './features/shared/deps';
@@ -29,6 +30,7 @@ export function createApp({ adapter, storage, deps }: AppParts): Application<Tur
   registerWelcome(app, deps);
   registerHelp(app, deps);
   registerTraject(app, deps);
+  registerCircles(app, deps);
   registerFallback(app, deps);
 
   app.error(async (context, error) => {

@@ -1,4 +1,5 @@
 import { z } from 'zod/v4';
+import type { AiConfig } from './integrations/openai-model';
 
 /**
  * The whole configuration of the service, parsed once from the environment at start.
@@ -41,6 +42,24 @@ export const CONFIG_HINTS: Readonly<Record<string, string>> = {
     'an https URL of the Entra ID signing keys (JWKS), e.g. https://login.microsoftonline.com/common/discovery/v2.0/keys',
   TAB_DEV_MODE:
     "'true' or 'false': lets a developer pick an identity in the tab without Entra ID (never with MicrosoftAppId)",
+  MAX_CIRCLES_PER_MEMBER: 'how many Prof-cirkels one person may be in at once, from 1 to 10, e.g. 2',
+  PUBLIC_URL:
+    'the public base URL of this service as Teams reaches it, e.g. https://wpl.example.nl (unset: http://localhost:<PORT>)',
+  TEAMS_APP_ID:
+    "the Teams app's id from its manifest (a GUID); with it, buttons open the tab inside Teams instead of a browser",
+  AI_PROVIDER:
+    "one of 'none', 'openai' (OpenAI or any OpenAI-compatible server), 'azure' (Azure OpenAI); unset: taken from which keys are set",
+  OPENAI_API_KEY: 'the API key of OpenAI or of the OpenAI-compatible server',
+  OPENAI_BASE_URL:
+    'the base URL of an OpenAI-compatible server, including /v1, e.g. http://127.0.0.1:11434/v1 (unset: api.openai.com)',
+  OPENAI_MODEL: 'the model name, e.g. gpt-4o-mini',
+  AZURE_OPENAI_ENDPOINT:
+    'the https endpoint of the Azure OpenAI resource, e.g. https://<name>.openai.azure.com',
+  AZURE_OPENAI_API_KEY: 'the key of that Azure OpenAI resource',
+  AZURE_OPENAI_DEPLOYMENT: 'the name of the model deployment in that resource, e.g. gpt-4o-mini',
+  AZURE_OPENAI_API_VERSION: 'the Azure OpenAI API version, e.g. 2024-10-21',
+  AI_TIMEOUT_MS: 'milliseconds to wait for one answer of the AI model, from 1000 to 120000, e.g. 30000',
+  AI_MAX_RETRIES: 'how often a failed AI call is retried, from 0 to 5, e.g. 1',
 };
 
 const schema = z
@@ -105,6 +124,35 @@ const schema = z
         .default('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
     ),
     TAB_DEV_MODE: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).optional().default('false')),
+    MAX_CIRCLES_PER_MEMBER: integer(1, 10, 2),
+    PUBLIC_URL: z.preprocess(
+      emptyToUndefined,
+      z
+        .url({ protocol: /^https?$/ })
+        .transform((v) => v.replace(/\/+$/, ''))
+        .optional(),
+    ),
+    TEAMS_APP_ID: z.preprocess(emptyToUndefined, z.string().trim().regex(GUID).optional()),
+    AI_PROVIDER: z.preprocess(emptyToUndefined, z.enum(['none', 'openai', 'azure']).optional()),
+    OPENAI_API_KEY: optionalString,
+    OPENAI_BASE_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
+    OPENAI_MODEL: z.preprocess(
+      emptyToUndefined,
+      z.string().trim().min(1).max(100).optional().default('gpt-4o-mini'),
+    ),
+    AZURE_OPENAI_ENDPOINT: z.preprocess(emptyToUndefined, z.url({ protocol: /^https$/ }).optional()),
+    AZURE_OPENAI_API_KEY: optionalString,
+    AZURE_OPENAI_DEPLOYMENT: z.preprocess(emptyToUndefined, z.string().trim().min(1).max(100).optional()),
+    AZURE_OPENAI_API_VERSION: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}(-preview)?$/)
+        .optional()
+        .default('2024-10-21'),
+    ),
+    AI_TIMEOUT_MS: integer(1000, 120_000, 30_000),
+    AI_MAX_RETRIES: integer(0, 5, 1),
     // Not ours to document: the system PATH, used only to find `ferretdb` and `go` for the embedded database.
     PATH: optionalString,
   })
@@ -133,6 +181,39 @@ const schema = z
           'must be false when MicrosoftAppId is set or NODE_ENV is production (it lets anyone pick an identity)',
       });
     }
+    const provider = aiProviderOf(env);
+    if (provider === 'openai' && !env.OPENAI_API_KEY) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OPENAI_API_KEY'],
+        message: 'is required when AI_PROVIDER is openai',
+      });
+    }
+    if (provider === 'azure') {
+      for (const name of [
+        'AZURE_OPENAI_ENDPOINT',
+        'AZURE_OPENAI_API_KEY',
+        'AZURE_OPENAI_DEPLOYMENT',
+      ] as const) {
+        if (!env[name]) {
+          ctx.addIssue({ code: 'custom', path: [name], message: 'is required when AI_PROVIDER is azure' });
+        }
+      }
+    }
+    if (env.AI_PROVIDER === undefined && env.OPENAI_API_KEY && env.AZURE_OPENAI_ENDPOINT) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AI_PROVIDER'],
+        message: "must say which model to use ('openai' or 'azure') when keys for both are set",
+      });
+    }
+    if (env.NODE_ENV === 'production' && env.PUBLIC_URL && !env.PUBLIC_URL.startsWith('https://')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['PUBLIC_URL'],
+        message: 'must be an https URL when NODE_ENV is production',
+      });
+    }
     if (env.NODE_ENV === 'production') {
       // An unauthenticated bot or a throw-away database in production would be a silent disaster.
       if (!env.MicrosoftAppId) {
@@ -153,6 +234,43 @@ const schema = z
   });
 
 type Env = z.infer<typeof schema>;
+
+/** The model provider: as configured, or taken from which keys are set. */
+function aiProviderOf(env: {
+  AI_PROVIDER?: 'none' | 'openai' | 'azure' | undefined;
+  OPENAI_API_KEY?: string | undefined;
+  AZURE_OPENAI_ENDPOINT?: string | undefined;
+}): 'none' | 'openai' | 'azure' {
+  if (env.AI_PROVIDER) return env.AI_PROVIDER;
+  if (env.AZURE_OPENAI_ENDPOINT && !env.OPENAI_API_KEY) return 'azure';
+  if (env.OPENAI_API_KEY && !env.AZURE_OPENAI_ENDPOINT) return 'openai';
+  return 'none';
+}
+
+function aiConfigOf(e: Env): AiConfig | undefined {
+  const common = { timeoutMs: e.AI_TIMEOUT_MS, maxRetries: e.AI_MAX_RETRIES };
+  switch (aiProviderOf(e)) {
+    case 'openai':
+      return {
+        provider: 'openai',
+        apiKey: e.OPENAI_API_KEY!,
+        model: e.OPENAI_MODEL,
+        baseUrl: e.OPENAI_BASE_URL,
+        ...common,
+      };
+    case 'azure':
+      return {
+        provider: 'azure',
+        apiKey: e.AZURE_OPENAI_API_KEY!,
+        endpoint: e.AZURE_OPENAI_ENDPOINT!,
+        deployment: e.AZURE_OPENAI_DEPLOYMENT!,
+        apiVersion: e.AZURE_OPENAI_API_VERSION,
+        ...common,
+      };
+    case 'none':
+      return undefined;
+  }
+}
 
 export interface BotAuthConfig {
   appId: string;
@@ -185,6 +303,12 @@ export interface Config {
     jwksUrl: string;
     devMode: boolean;
   };
+  maxCirclesPerMember: number;
+  /** The service's public base URL (no trailing slash), and the Teams app id for deep links. */
+  publicUrl: string;
+  teamsAppId: string | undefined;
+  /** Undefined: no AI model; the product says so where it would have offered one. */
+  ai: AiConfig | undefined;
 }
 
 export class ConfigError extends Error {
@@ -210,7 +334,8 @@ function describeIssue(issue: z.core.$ZodIssue, env: Record<string, string | und
 
 /** Secrets are never echoed back, not even in an error message. */
 function mask(name: string, value: string): string {
-  return /password|secret|uri/i.test(name) ? `${value.slice(0, 10)}…` : value;
+  if (/password|secret|key/i.test(name)) return '(hidden)';
+  return /uri/i.test(name) ? `${value.slice(0, 10)}…` : value;
 }
 
 export function parseConfig(env: Record<string, string | undefined>): Config {
@@ -245,5 +370,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     defaultLocale: e.DEFAULT_LOCALE,
     tab: { ssoAudiences: e.TAB_SSO_AUDIENCE, jwksUrl: e.ENTRA_JWKS_URL, devMode: e.TAB_DEV_MODE === 'true' },
+    maxCirclesPerMember: e.MAX_CIRCLES_PER_MEMBER,
+    publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    teamsAppId: e.TEAMS_APP_ID,
+    ai: aiConfigOf(e),
   };
 }

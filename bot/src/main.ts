@@ -5,14 +5,21 @@ import { createBotAdapter } from './bot-adapter';
 import { parseConfig, type Config } from './config';
 import { randomUUID } from 'node:crypto';
 import { ProfessionalService } from './domain/professional.service';
+import { CircleService } from './domain/circle.service';
 import { DataRightsService } from './domain/data-rights.service';
 import { LedgerService } from './domain/ledger.service';
 import { TrajectService } from './domain/traject.service';
+import { BackgroundWork } from './after-turn';
+import { trajectTabLink } from './cards/tab-link';
+import { createConversationSender } from './integrations/conversation-sender';
 import { createEntraTokenVerifier } from './integrations/entra-token.verifier';
+import { createLanguageModel } from './integrations/openai-model';
 import { startServer, type RunningServer } from './server';
 import { registerTabApi } from '../../tab/api/tab-api.routes';
 import { ensureIndexes } from './store/collections';
 import { connectMongo, type MongoConnection } from './store/mongo';
+import { MongoCircleRepository } from './store/mongo-circle.repository';
+import { createReadModels } from './store/mongo-read-models';
 import { MongoEffectLedger } from './store/mongo-effect-ledger';
 import { MongoProfessionalRepository } from './store/mongo-professional.repository';
 import { MongoTrajectRepository } from './store/mongo-traject.repository';
@@ -92,7 +99,14 @@ export async function startService(config: Config, logger: Logger = createLogger
       clock,
     });
     const trajects = new TrajectService(trajectRepository, { clock, newId: randomUUID });
-    const ledger = new LedgerService(ledgerRepository, clock);
+    const readModels = createReadModels(db);
+    const ledger = new LedgerService(ledgerRepository, clock, readModels.proposals);
+    const circleRepository = new MongoCircleRepository(db);
+    const circles = new CircleService(circleRepository, {
+      clock,
+      newId: randomUUID,
+      maxCirclesPerMember: config.maxCirclesPerMember,
+    });
     const dataRights = new DataRightsService({
       professionals: professionalRepository,
       trajects: trajectRepository,
@@ -100,8 +114,13 @@ export async function startService(config: Config, logger: Logger = createLogger
       effects,
       turnState: storage,
       clock,
+      ...readModels,
+      circles,
     });
     const adapter = createBotAdapter(config.botAuth);
+    const languageModel = config.ai ? createLanguageModel(config.ai) : undefined;
+    if (languageModel)
+      logger.info({ provider: config.ai?.provider, model: languageModel.name }, 'AI model configured');
     const app = createApp({
       adapter,
       storage,
@@ -111,10 +130,14 @@ export async function startService(config: Config, logger: Logger = createLogger
         professionals,
         trajects,
         ledger,
+        circles,
         newId: randomUUID,
         effects,
         clock,
         peoplePicker: config.botAuth !== undefined,
+        languageModel,
+        conversations: createConversationSender(adapter, config.botAuth?.appId),
+        tabLink: trajectTabLink(config),
       },
     });
 
@@ -126,6 +149,7 @@ export async function startService(config: Config, logger: Logger = createLogger
         logger,
         bodyLimitBytes: config.bodyLimitBytes,
         isReady: () => connection.ping(),
+        background: new BackgroundWork(logger),
         extraRoutes: [
           (s) =>
             registerTabApi(s, {
@@ -141,6 +165,7 @@ export async function startService(config: Config, logger: Logger = createLogger
                   })
                 : undefined,
               devMode: config.tab.devMode,
+              ...readModels,
             }),
         ],
         tabDirectory: path.join(PROJECT_ROOT, 'dist', 'tab-web'),

@@ -5,6 +5,7 @@ import type { Activity } from 'botbuilder';
 import type { Logger } from 'pino';
 import restify, { type Request, type Response } from 'restify';
 import { z } from 'zod/v4';
+import { BackgroundWork, takeAfterTurn, type AfterTurnTask } from './after-turn';
 import type { BotAdapter } from './bot-adapter';
 import { attachLogger, meetingIdOf } from './features/shared/activity';
 
@@ -19,6 +20,8 @@ export interface ServerParts {
   extraRoutes?: ((server: restify.Server) => void)[];
   /** The built tab page (dist/tab-web); served under /tab/ when it exists. */
   tabDirectory?: string;
+  /** Where work that follows a turn runs (see after-turn.ts); the server waits for it at shutdown. */
+  background?: BackgroundWork;
 }
 
 export interface RunningServer {
@@ -78,6 +81,7 @@ export async function startServer(parts: ServerParts, host: string, port: number
   const { adapter, app, logger } = parts;
   const server = restify.createServer({ name: 'werkplekleren-plus', handleUncaughtExceptions: false });
   const inFlight = new Set<Promise<unknown>>();
+  const background = parts.background ?? new BackgroundWork(logger);
   let closing = false;
 
   // Every restify error (413 from the body reader, 400 for bad JSON, 404, 405) leaves as the same JSON shape.
@@ -134,10 +138,12 @@ export async function startServer(parts: ServerParts, host: string, port: number
       const work = processActivity(adapter, app, log, req.header('authorization') ?? '', activity);
       inFlight.add(work);
       try {
-        const { status, body } = await work;
+        const { status, body, after } = await work;
         log.info({ status, ms: Date.now() - started }, 'activity handled');
         if (body === undefined) res.send(status);
         else res.send(status, body);
+        // Only now that Teams has its answer may follow-up work (e.g. a card update) start.
+        background.start(after, log);
       } finally {
         inFlight.delete(work);
       }
@@ -172,12 +178,17 @@ export async function startServer(parts: ServerParts, host: string, port: number
       const stopped = new Promise<void>((resolve) => {
         server.close(() => resolve());
       });
+      const deadline = Date.now() + timeoutMs;
       const drained = Promise.allSettled([...inFlight]);
       const timedOut = new Promise<'timeout'>((resolve) =>
         setTimeout(() => resolve('timeout'), timeoutMs).unref(),
       );
       if ((await Promise.race([drained, timedOut])) === 'timeout') {
         logger.warn({ inFlight: inFlight.size }, 'shutdown timeout: turns still in flight are abandoned');
+      }
+      // Turns that ended may have started follow-up work; it gets what is left of the time.
+      if (!(await background.drain(Math.max(0, deadline - Date.now())))) {
+        logger.warn({ background: background.size }, 'shutdown timeout: background work is abandoned');
       }
       // Idle keep-alive connections would hold server.close() open for minutes.
       server.server.closeIdleConnections?.();
@@ -190,6 +201,7 @@ export async function startServer(parts: ServerParts, host: string, port: number
 interface TurnOutcome {
   status: number;
   body: unknown;
+  after: AfterTurnTask[];
 }
 
 async function processActivity(
@@ -200,11 +212,16 @@ async function processActivity(
   activity: Activity,
 ): Promise<TurnOutcome> {
   try {
+    let after: AfterTurnTask[] = [];
     const invokeResponse = await adapter.handleActivity(authHeader, activity, async (context) => {
       attachLogger(context, log);
-      await app.run(context);
+      try {
+        await app.run(context);
+      } finally {
+        after = takeAfterTurn(context);
+      }
     });
-    return { status: invokeResponse?.status ?? 200, body: invokeResponse?.body };
+    return { status: invokeResponse?.status ?? 200, body: invokeResponse?.body, after };
   } catch (err) {
     const statusCode = (err as { statusCode?: unknown }).statusCode;
     if (statusCode === 401 || statusCode === 403) {
@@ -213,10 +230,11 @@ async function processActivity(
       return {
         status: 401,
         body: errorBody('UNAUTHORIZED', 'The activity is not signed by the Bot Framework'),
+        after: [],
       };
     }
     log.error({ err }, 'activity processing failed');
-    return { status: 500, body: errorBody('INTERNAL', 'Internal error') };
+    return { status: 500, body: errorBody('INTERNAL', 'Internal error'), after: [] };
   }
 }
 

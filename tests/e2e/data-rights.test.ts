@@ -5,7 +5,6 @@ import { FakeBotConnector } from '../support/bot-connector.fake';
 import { callTabApi, composeTraject } from '../support/flows';
 import { seedCycle, seedProposal } from '../support/read-models';
 import { startTestService } from '../support/service';
-import { startTabServer } from '../support/tab-server';
 
 /** The professional's rights (AVG/GDPR): all their data as JSON, and erasure that leaves nothing findable. */
 describe('data rights', () => {
@@ -105,8 +104,9 @@ describe('data rights', () => {
 
   it("exports the person's sessions and proposals, and erasure keeps the circle's proposals without their name", async () => {
     const db = service.mongo.db;
-    const tab = await startTabServer(db, { devMode: true });
-    try {
+    // The service itself serves the tab API (in development mode here).
+    const tab = service;
+    {
       const lotte = person('Lotte Mulder');
       const colleague = person('Karim Bakker');
       await composeTraject(service, connector, lotte);
@@ -173,8 +173,6 @@ describe('data rights', () => {
       });
       expect(again.body).toMatchObject({ erased: { cycleMemberships: 0, proposalsAnonymised: 0 } });
       expect((await db.collection('proposals').findOne({ id: validated.id }))?.anonymousContributors).toBe(1);
-    } finally {
-      await tab.stop();
     }
   });
 });

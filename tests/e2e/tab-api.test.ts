@@ -11,7 +11,6 @@ import { callTabApi } from '../support/flows';
 import { openTestDatabase, type TestDatabase } from '../support/mongo';
 import { seedCycle, seedProposal, teamsJoinUrl } from '../support/read-models';
 import { startTestService } from '../support/service';
-import { startTabServer, type TabServer } from '../support/tab-server';
 
 const AUDIENCE = 'api://werkplekleren.example.nl/3f1c9a2e-5b7d-4e8f-9a0b-1c2d3e4f5a6b';
 
@@ -158,7 +157,7 @@ describe('the tab API in development mode', () => {
 describe('the tab API: upcoming sessions and proposals', () => {
   let db: TestDatabase;
   let entra: FakeEntra;
-  let tab: TabServer;
+  let tab: Service;
   const otherTenant = '00000000-0000-0000-0000-0000000000bb';
   const sanne = { tid: TENANT_ID, oid: randomUUID(), name: 'Sanne de Vries' };
   const noah = { tid: TENANT_ID, oid: randomUUID(), name: 'Noah Jansen' };
@@ -177,7 +176,11 @@ describe('the tab API: upcoming sessions and proposals', () => {
     db = await openTestDatabase('tabread');
     await ensureIndexes(db.db);
     entra = await new FakeEntra().start();
-    tab = await startTabServer(db.db, { sso: { jwksUrl: entra.jwksUrl, audiences: [AUDIENCE] } });
+    tab = await startTestService({
+      MONGODB_DB: db.db.databaseName,
+      TAB_SSO_AUDIENCE: AUDIENCE,
+      ENTRA_JWKS_URL: entra.jwksUrl,
+    });
     const professionals = new MongoProfessionalRepository(db.db);
     for (const who of [sanne, noah]) {
       await professionals.upsertContact(

@@ -9,7 +9,6 @@ import { FakeBotConnector } from '../support/bot-connector.fake';
 import { callTabApi, composeTraject } from '../support/flows';
 import { seedCycle, seedProposal, teamsJoinUrl } from '../support/read-models';
 import { startTestService } from '../support/service';
-import { startTabServer, type TabServer } from '../support/tab-server';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CHROMIUM = '/usr/bin/chromium';
@@ -26,7 +25,7 @@ describe('the tab page in headless Chromium', () => {
   let connector: FakeBotConnector;
   let service: Service;
   let browser: Browser;
-  let tab: TabServer;
+  let tab: { url: string };
   const sanne = person('Sanne de Vries');
   const ruben = person('Ruben Rapport');
   const lotte = person('Lotte Mulder');
@@ -53,7 +52,7 @@ describe('the tab page in headless Chromium', () => {
         sharedWithManager: true,
       }),
     });
-    tab = await startTabServer(service.mongo.db, { devMode: true });
+    tab = service;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       args: [
@@ -69,7 +68,6 @@ describe('the tab page in headless Chromium', () => {
   });
   afterAll(async () => {
     await browser?.close();
-    await tab?.stop();
     await service?.stop();
     await connector?.stop();
   });

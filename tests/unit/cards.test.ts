@@ -4,9 +4,12 @@ import type * as AdaptiveCards from 'adaptivecards';
 import type { AdaptiveCard } from '../../bot/src/cards/adaptive-card';
 import type { Locale } from '../../bot/src/domain/locale';
 import { VERBS } from '../../bot/src/cards/verbs';
+import type { LearningSuggestion } from '../../bot/src/domain/learning-suggestion';
 import { checkPlan } from '../../bot/src/domain/traject';
 import { composeCard, defaultValues, summaryCard } from '../../bot/src/features/traject/traject.card';
 import { helpCard } from '../../bot/src/features/help/help.card';
+import { addCard, circleCard, formCard } from '../../bot/src/features/circles/circle.card';
+import type { Circle } from '../../bot/src/domain/circle';
 import { groupIntroCard, welcomeCard } from '../../bot/src/features/welcome/welcome.card';
 
 // The Adaptive Cards SDK's own parser (the library Teams' renderers are built on), in its CommonJS build.
@@ -33,6 +36,45 @@ function texts(card: AdaptiveCard): string {
 
 const locales: Locale[] = ['nl', 'en'];
 
+const roster = ['Anna *de* Wit', 'Bas', 'Cem', 'Dewi'].map((name, i) => ({
+  aadObjectId: `0000000${i}-0000-4000-8000-000000000000`,
+  name,
+}));
+const circle: Circle = {
+  id: 'c1',
+  tenantId: 't',
+  name: 'Zorg [team](http://x)',
+  locale: 'nl',
+  timeZone: 'Europe/Amsterdam',
+  chat: {
+    conversationId: '19:x@thread.v2',
+    conversationType: 'groupChat',
+    channelId: 'msteams',
+    serviceUrl: 'https://smba.example/',
+    botId: '28:b',
+    botName: 'W',
+  },
+  members: roster.slice(0, 2),
+  createdBy: roster[0]!.aadObjectId,
+  lastSubmissionId: 's',
+  status: 'formed',
+  version: 2,
+  createdAt: new Date(),
+  updatedAt: new Date(),
+};
+
+const suggestion: LearningSuggestion = {
+  questions: [3, 9],
+  learning: [
+    { kind: 'podcast', idea: 'Een podcast over AI in het werk' },
+    { kind: 'expert', idea: '[link](http://x) *bold*' },
+  ],
+  why: 'Past bij je leerbehoeften.',
+  model: 'gpt-4o-mini',
+  promptVersion: 'traject-suggestion/1',
+  suggestedAt: '2026-11-26T10:00:00.000Z',
+};
+
 describe.each(locales)('cards in %s', (locale) => {
   const t = translator(locale);
   const cards: [string, AdaptiveCard][] = [
@@ -49,6 +91,42 @@ describe.each(locales)('cards in %s', (locale) => {
         peoplePicker: false,
       }),
     ],
+    ...(
+      [
+        ['idle', { state: 'idle' }],
+        ['pending', { state: 'pending' }],
+        ['offered', { state: 'offered', suggestion }],
+        ['failed', { state: 'failed', reason: 'timeout' }],
+        ['needing words', { state: 'failed', reason: 'needWords' }],
+      ] as const
+    ).map(([name, ai]): [string, AdaptiveCard] => [
+      `traject compose with an AI suggestion ${name}`,
+      composeCard(t, {
+        values: defaultValues('2026-11-26'),
+        version: 0,
+        submissionId: '9b2c7a4e-1f0d-4c3b-8a6e-5d4f3e2a1b0c',
+        peoplePicker: false,
+        ai,
+        taken: name === 'idle' ? suggestion : undefined,
+        locale,
+      }),
+    ]),
+    ['circle form', formCard(t, { roster, values: { name: '', members: '', locale }, submissionId: 's' })],
+    [
+      'circle form with problems',
+      formCard(t, {
+        roster,
+        values: { name: 'x', members: roster[0]!.aadObjectId, locale },
+        submissionId: 's',
+        problems: [
+          { code: 'too_few', min: 3 },
+          { code: 'name_taken' },
+          { code: 'too_many_circles', names: ['Bas'], max: 2 },
+        ],
+      }),
+    ],
+    ['circle (below the minimum)', circleCard(t, circle, { notices: ['x'] })],
+    ['circle add', addCard(t, circle, { candidates: roster.slice(2), submissionId: 's' })],
     [
       'traject compose with problems',
       composeCard(t, {
@@ -90,6 +168,7 @@ describe.each(locales)('cards in %s', (locale) => {
           lastSubmissionId: undefined,
           createdAt: new Date(),
           updatedAt: new Date(),
+          aiSuggestion: suggestion,
         },
         { activeWeeks: 3, minutesUsed: 690, proposals: 2 },
         'traject.saved',
@@ -106,6 +185,20 @@ describe.each(locales)('cards in %s', (locale) => {
       expect(card.speak?.length ?? 0).toBeGreaterThan(10);
     },
   );
+
+  it("shows the AI model's words only as TextRuns, where markdown and links do not apply", () => {
+    const card = composeCard(t, {
+      values: defaultValues('2026-11-26'),
+      version: 0,
+      submissionId: '9b2c7a4e-1f0d-4c3b-8a6e-5d4f3e2a1b0c',
+      peoplePicker: false,
+      ai: { state: 'offered', suggestion },
+    });
+    const json = JSON.stringify(card);
+    expect(json).toMatch(/"type":"TextRun","text":"[^"]*\[link\]\(http:\/\/x\) \*bold\*"/);
+    expect(json).not.toMatch(/"type":"TextBlock","text":"[^"]*\[link\]/);
+    expect(json).toContain(t('traject.ai.madeBy', { model: 'gpt-4o-mini' }));
+  });
 
   it("puts the person's name in a TextRun, where markdown does not apply", () => {
     const card = welcomeCard(t, '*Bold* [link](http://x)');

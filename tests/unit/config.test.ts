@@ -1,3 +1,4 @@
+import { trajectTabLink } from '../../bot/src/cards/tab-link';
 import { ConfigError, parseConfig } from '../../bot/src/config';
 
 const APP_ID = '3f1c9a2e-5b7d-4e8f-9a0b-1c2d3e4f5a6b';
@@ -131,5 +132,58 @@ describe('parseConfig', () => {
     expect(problemsOf({ PORT: '70000' })[0]).toMatch(/^PORT:/);
     expect(problemsOf({ SHUTDOWN_TIMEOUT_MS: '-1' })[0]).toMatch(/^SHUTDOWN_TIMEOUT_MS:/);
     expect(problemsOf({ PORT: '3978.5' })[0]).toMatch(/^PORT:/);
+  });
+
+  it('configures no AI model unless one is set, and infers the provider from the keys', () => {
+    expect(parseConfig({}).ai).toBeUndefined();
+    expect(parseConfig({ OPENAI_API_KEY: 'sk-1', OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1' }).ai).toEqual({
+      provider: 'openai',
+      apiKey: 'sk-1',
+      model: 'gpt-4o-mini',
+      baseUrl: 'http://127.0.0.1:11434/v1',
+      timeoutMs: 30_000,
+      maxRetries: 1,
+    });
+    expect(
+      parseConfig({
+        AZURE_OPENAI_ENDPOINT: 'https://wpl.openai.azure.com',
+        AZURE_OPENAI_API_KEY: 'k',
+        AZURE_OPENAI_DEPLOYMENT: 'gpt-4o',
+      }).ai,
+    ).toMatchObject({ provider: 'azure', deployment: 'gpt-4o', apiVersion: '2024-10-21' });
+    expect(parseConfig({ AI_PROVIDER: 'none', OPENAI_API_KEY: 'sk-1' }).ai).toBeUndefined();
+  });
+
+  it('says what an AI configuration lacks, without echoing its keys', () => {
+    expect(problemsOf({ AI_PROVIDER: 'openai' })).toEqual([
+      expect.stringMatching(/^OPENAI_API_KEY: is required/),
+    ]);
+    const azure = problemsOf({ AI_PROVIDER: 'azure', AZURE_OPENAI_API_KEY: 'k' }).map((p) => p.split(':')[0]);
+    expect(azure.sort()).toEqual(['AZURE_OPENAI_DEPLOYMENT', 'AZURE_OPENAI_ENDPOINT']);
+    expect(
+      problemsOf({
+        AZURE_OPENAI_ENDPOINT: 'http://insecure.example',
+        AZURE_OPENAI_API_KEY: 'k',
+        AZURE_OPENAI_DEPLOYMENT: 'd',
+      })[0],
+    ).toMatch(/^AZURE_OPENAI_ENDPOINT: should be/);
+    expect(
+      problemsOf({ OPENAI_API_KEY: 'sk-1', AZURE_OPENAI_ENDPOINT: 'https://x.openai.azure.com' })[0],
+    ).toMatch(/^AI_PROVIDER:/);
+    const leaked = problemsOf({ OPENAI_API_KEY: 'sk-SuperSecretKey', AI_TIMEOUT_MS: '5' }).join('\n');
+    expect(leaked).toMatch(/^AI_TIMEOUT_MS:/);
+    expect(leaked).not.toContain('SuperSecret');
+  });
+
+  it('links to the tab inside Teams when the app id is known, else to the tab page', () => {
+    const local = parseConfig({ PORT: '4000' });
+    expect(local.publicUrl).toBe('http://localhost:4000');
+    expect(trajectTabLink(local)).toBe('http://localhost:4000/tab/');
+    const hosted = parseConfig({ PUBLIC_URL: 'https://wpl.example.nl/', TEAMS_APP_ID: APP_ID });
+    expect(hosted.publicUrl).toBe('https://wpl.example.nl');
+    expect(trajectTabLink(hosted)).toBe(`https://teams.microsoft.com/l/entity/${APP_ID}/mijn-prof-traject`);
+    expect(problemsOf({ TEAMS_APP_ID: 'my-app' })[0]).toMatch(/^TEAMS_APP_ID: should be/);
+    const production = problemsOf({ NODE_ENV: 'production', PUBLIC_URL: 'http://wpl.example.nl' });
+    expect(production.some((p) => p.startsWith('PUBLIC_URL: must be an https URL'))).toBe(true);
   });
 });

@@ -20,6 +20,16 @@ export const COMMANDS = {
     words: { nl: ['traject', 'mijn traject'], en: ['traject', 'my traject'] },
     description: 'help.command.traject',
   },
+  circle: {
+    id: 'circle',
+    words: { nl: ['cirkel', 'mijn cirkel'], en: ['circle', 'my circle'] },
+    description: 'help.command.circle',
+  },
+  leaveCircle: {
+    id: 'leaveCircle',
+    words: { nl: ['cirkel verlaten', 'verlaat cirkel'], en: ['leave circle'] },
+    description: 'help.command.leaveCircle',
+  },
 } as const satisfies Record<string, CommandSpec>;
 
 export const ALL_COMMANDS: readonly CommandSpec[] = Object.values(COMMANDS);

@@ -6,4 +6,11 @@ export const VERBS = {
   showHelp: 'help.show',
   trajectSave: 'traject.save',
   trajectEdit: 'traject.edit',
+  trajectSuggest: 'traject.suggest',
+  trajectSuggestionTake: 'traject.suggestion.take',
+  trajectSuggestionLeave: 'traject.suggestion.leave',
+  circleForm: 'circle.form',
+  circleLeave: 'circle.leave',
+  circleAddForm: 'circle.addForm',
+  circleAdd: 'circle.add',
 } as const;

@@ -1,3 +1,4 @@
+import type { Circle } from './circle';
 import type { CircleSession, CycleReader } from './cycle';
 import type { EffectLedger } from './effects';
 import type { LedgerEntry, LedgerRepository } from './ledger';
@@ -21,6 +22,8 @@ export interface PersonalDataExport {
   sessions: CircleSession[];
   /** The proposals they contributed to, whatever their status. */
   proposals: ProposalSummary[];
+  /** The Prof-cirkels they are in (name and language; the other members' details are theirs). */
+  circles: { name: string; locale: string; timeZone: string; memberCount: number; joinedVersion: number }[];
 }
 
 /**
@@ -41,19 +44,25 @@ export class DataRightsService {
       clock: () => Date;
       /** Absent until cycles are wired: then there are none to export or erase. */
       cycles?: Pick<CycleReader, 'sessionsFor' | 'forgetMember'>;
+      /** The circles they are in: listed in the export, left on erasure. */
+      circles?: {
+        listForMember(tenantId: string, aadObjectId: string): Promise<Circle[]>;
+        forgetMember(tenantId: string, aadObjectId: string): Promise<number>;
+      };
       /** Absent until proposals are wired: then there are none to export or anonymise. */
       proposals?: Pick<ProposalReader, 'forContributor' | 'forgetContributor'>;
     },
   ) {}
 
   async export(owner: Owner): Promise<PersonalDataExport> {
-    const { professionals, trajects, ledger, cycles, proposals, clock } = this.parts;
-    const [professional, traject, entries, sessions, contributed] = await Promise.all([
+    const { professionals, trajects, ledger, cycles, proposals, circles, clock } = this.parts;
+    const [professional, traject, entries, sessions, contributed, memberOf] = await Promise.all([
       professionals.findByAadObjectId(owner.tenantId, owner.aadObjectId),
       trajects.find(owner.tenantId, owner.aadObjectId),
       ledger.list(owner.tenantId, owner.aadObjectId),
       cycles ? cycles.sessionsFor(owner.tenantId, owner.aadObjectId) : [],
       proposals ? proposals.forContributor(owner.tenantId, owner.aadObjectId) : [],
+      circles ? circles.listForMember(owner.tenantId, owner.aadObjectId) : [],
     ]);
     return {
       exportedAt: clock().toISOString(),
@@ -62,6 +71,13 @@ export class DataRightsService {
       ledger: entries,
       sessions,
       proposals: contributed,
+      circles: memberOf.map((c) => ({
+        name: c.name,
+        locale: c.locale,
+        timeZone: c.timeZone,
+        memberCount: c.members.length,
+        joinedVersion: c.version,
+      })),
     };
   }
 
@@ -76,8 +92,9 @@ export class DataRightsService {
     managerLinks: number;
     cycleMemberships: number;
     proposalsAnonymised: number;
+    circlesLeft: number;
   }> {
-    const { professionals, trajects, ledger, effects, turnState, cycles, proposals } = this.parts;
+    const { professionals, trajects, ledger, effects, turnState, cycles, proposals, circles } = this.parts;
     const professional = await professionals.findByAadObjectId(owner.tenantId, owner.aadObjectId);
     const teamsIds = [professional?.address?.userId, professional?.address?.conversationId].filter(
       (id): id is string => typeof id === 'string' && id.length > 0,
@@ -90,9 +107,10 @@ export class DataRightsService {
     const proposalsAnonymised = proposals
       ? await proposals.forgetContributor(owner.tenantId, owner.aadObjectId)
       : 0;
+    const circlesLeft = circles ? await circles.forgetMember(owner.tenantId, owner.aadObjectId) : 0;
     await effects.forget(`welcome:${owner.tenantId}:${owner.aadObjectId}`);
     // Last, so a failure above can be retried: the record is what tells us their Teams ids.
     await professionals.remove(owner.tenantId, owner.aadObjectId);
-    return { ledgerEntries, turnStates, managerLinks, cycleMemberships, proposalsAnonymised };
+    return { ledgerEntries, turnStates, managerLinks, cycleMemberships, proposalsAnonymised, circlesLeft };
   }
 }

@@ -4,4 +4,6 @@
  */
 export interface EffectLedger {
   claim(key: string, kind: string, now: Date): Promise<boolean>;
+  /** Removes a claim: its key may be claimed again (and the person's ids in it are gone). */
+  forget(key: string): Promise<void>;
 }

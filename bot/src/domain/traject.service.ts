@@ -53,8 +53,11 @@ export class TrajectService {
     if (current?.lastSubmissionId === submissionId) return { kind: 'unchanged', traject: current };
     if ((current?.version ?? 0) !== expectedVersion) return { kind: 'conflict', traject: current };
 
+    // A suggestion taken earlier stays with the traject until another one is taken.
+    const aiSuggestion = plan.aiSuggestion ?? current?.aiSuggestion;
     const next: Traject = {
       ...plan,
+      ...(aiSuggestion ? { aiSuggestion } : {}),
       id: current?.id ?? this.options.newId(),
       tenantId: owner.tenantId,
       ownerAadObjectId: owner.aadObjectId,

@@ -3,6 +3,8 @@
  * Pure rules; no Teams, no MongoDB.
  */
 
+import type { LearningSuggestion } from './learning-suggestion';
+
 /** The ten questions of the didactic framework ("didactisch kader"), by number. */
 export const DIDACTIC_QUESTIONS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] as const;
 export type DidacticQuestion = (typeof DIDACTIC_QUESTIONS)[number];
@@ -27,6 +29,8 @@ export interface TrajectPlan {
   questions: DidacticQuestion[];
   talents: string;
   learningNeeds: string;
+  /** The AI suggestion the professional took, kept so it stays marked as coming from an AI model. */
+  aiSuggestion?: LearningSuggestion | undefined;
 }
 
 export interface Traject extends TrajectPlan {
@@ -41,7 +45,8 @@ export interface Traject extends TrajectPlan {
   updatedAt: Date;
 }
 
-export type PlanField = keyof TrajectPlan;
+/** The fields a person fills in (the AI suggestion is taken, not typed). */
+export type PlanField = Exclude<keyof TrajectPlan, 'aiSuggestion'>;
 
 /** The plan's fields, and the manager the professional names on the same card. */
 export type CardField = PlanField | 'manager';

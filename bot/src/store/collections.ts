@@ -10,6 +10,7 @@ import type { Db, IndexDescription } from 'mongodb';
 export const COLLECTIONS = {
   professionals: 'professionals',
   circles: 'circles',
+  circlePlaces: 'circlePlaces',
   trajects: 'trajects',
   ledgerEntries: 'ledgerEntries',
   cycles: 'cycles',
@@ -18,6 +19,9 @@ export const COLLECTIONS = {
   talentConversations: 'talentConversations',
   deliveries: 'deliveries',
   jobs: 'jobs',
+  claims: 'claims',
+  rateSlots: 'rateSlots',
+  unreachableConversations: 'unreachableConversations',
   botState: 'botState',
 } as const;
 
@@ -30,14 +34,18 @@ export const INDEXES: Readonly<Record<CollectionName, readonly IndexDescription[
     { key: { tenantId: 1, managerAadObjectId: 1 }, name: 'by_manager' },
   ],
   circles: [
-    { key: { tenantId: 1, name: 1 }, name: 'uniq_tenant_name', unique: true },
+    // Names are unique per organisation regardless of case ("Zorgteam" and "zorgteam" are one).
+    { key: { tenantId: 1, nameKey: 1 }, name: 'uniq_tenant_name_key', unique: true },
+    // One circle per chat: its _id is `<tenantId>:<conversationId>`, found by _id.
     { key: { tenantId: 1, memberAadObjectIds: 1 }, name: 'by_member' },
-    { key: { conversationId: 1 }, name: 'by_conversation' },
   ],
   // One traject per professional: its _id is the owner's `<tenantId>:<aadObjectId>`, unique by itself.
   trajects: [{ key: { tenantId: 1, ownerAadObjectId: 1 }, name: 'by_owner' }],
   // Time used and development notes, one document each, found by owner.
   ledgerEntries: [{ key: { tenantId: 1, ownerAadObjectId: 1, createdAt: 1 }, name: 'by_owner' }],
+  // A person's places in circles: `_id` is `<tenantId>:<aadObjectId>:<n>` for n below the configured
+  // maximum, so taking a place is one unique insert (atomic on every MongoDB-protocol server).
+  circlePlaces: [],
   cycles: [
     { key: { circleId: 1, weekStart: 1 }, name: 'uniq_circle_week', unique: true },
     // A member's upcoming sessions (mongo-cycle.repository.ts).
@@ -71,6 +79,12 @@ export const INDEXES: Readonly<Record<CollectionName, readonly IndexDescription[
     { key: { key: 1 }, name: 'uniq_key', unique: true },
     { key: { status: 1, runAt: 1 }, name: 'by_status_run_at' },
   ],
+  // Leases on jobs and deliveries: one document per claim, its `_id` unique (see mongo-claims.ts).
+  claims: [{ key: { createdAt: 1 }, name: 'by_created' }],
+  // Send slots of the Bot Connector rate limit, shared by all replicas (see mongo-rate-limiter.ts).
+  rateSlots: [{ key: { at: 1 }, name: 'by_at' }],
+  // Conversations the bot cannot post to (403/404), found by `<tenantId>|<conversationId>` as `_id`.
+  unreachableConversations: [],
   // Turn state of teams-ai: every document is found by its _id alone (see mongo-storage.ts).
   botState: [],
 };

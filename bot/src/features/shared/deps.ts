@@ -1,9 +1,22 @@
+import type { Activity, ConversationReference } from 'botbuilder';
 import type { Logger } from 'pino';
+import type { LanguageModel } from '../../domain/ai';
+import type { CircleService } from '../../domain/circle.service';
 import type { EffectLedger } from '../../domain/effects';
 import type { Locale } from '../../domain/locale';
 import type { ProfessionalService } from '../../domain/professional.service';
 import type { LedgerService } from '../../domain/ledger.service';
 import type { TrajectService } from '../../domain/traject.service';
+
+/** Sending to a conversation outside a turn (implemented in integrations/conversation-sender.ts). */
+export interface ConversationSender {
+  send(reference: Partial<ConversationReference>, activity: Partial<Activity>): Promise<string | undefined>;
+  update(
+    reference: Partial<ConversationReference>,
+    activityId: string,
+    activity: Partial<Activity>,
+  ): Promise<void>;
+}
 
 /** What feature handlers may use: domain services and ports, never a database or HTTP client. */
 export interface FeatureDeps {
@@ -12,10 +25,16 @@ export interface FeatureDeps {
   professionals: ProfessionalService;
   trajects: TrajectService;
   ledger: LedgerService;
+  circles: CircleService;
   /** A fresh random id (UUID), e.g. for a card submission. */
   newId: () => string;
   effects: EffectLedger;
   clock: () => Date;
   /** Teams' people picker works only with an app registration (Graph behind it); locally a text input. */
   peoplePicker: boolean;
+  /** The configured AI model; undefined when none is (features then offer no AI help). */
+  languageModel: LanguageModel | undefined;
+  conversations: ConversationSender;
+  /** Where "open my Prof-traject" leads: the tab inside Teams, or the tab page (cards/tab-link.ts). */
+  tabLink: string;
 }

@@ -9,6 +9,8 @@ import {
 } from '../../cards/adaptive-card';
 import type { MessageKey, Translate } from '../../cards/i18n';
 import { VERBS } from '../../cards/verbs';
+import type { ModelFailure } from '../../domain/ai';
+import type { LearningSuggestion } from '../../domain/learning-suggestion';
 import type { Locale } from '../../domain/locale';
 import {
   DIDACTIC_QUESTIONS,
@@ -80,6 +82,90 @@ function problemText(t: Translate, problem: PlanProblem, values: ComposeValues):
   }
 }
 
+/** The AI part of the compose card; absent when no model is configured. */
+export type AiPanel =
+  | { state: 'idle' }
+  | { state: 'pending' }
+  | { state: 'offered'; suggestion: LearningSuggestion }
+  | { state: 'failed'; reason: ModelFailure | 'needWords' };
+
+/** An Action.Execute with an Action.Submit fallback for clients without universal actions. */
+function executeAction(
+  title: string,
+  verb: string,
+  data: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+): CardElement {
+  return {
+    type: 'Action.Execute',
+    verb,
+    title,
+    data,
+    ...extra,
+    fallback: { type: 'Action.Submit', title, data: { ...data, verb } },
+  };
+}
+
+function aiPanel(t: Translate, panel: AiPanel, data: Record<string, unknown>): CardElement[] {
+  const ask = executeAction(t('traject.ai.ask'), VERBS.trajectSuggest, data);
+  switch (panel.state) {
+    case 'idle':
+      return [paragraph(t('traject.ai.askHint'), { subtle: true }), { type: 'ActionSet', actions: [ask] }];
+    case 'pending':
+      return [{ type: 'TextBlock', text: t('traject.ai.pending'), wrap: true, weight: 'Bolder' }];
+    case 'failed':
+      return [
+        {
+          type: 'TextBlock',
+          text: t(
+            panel.reason === 'needWords' ? 'traject.ai.needWords' : `traject.ai.failed.${panel.reason}`,
+          ),
+          wrap: true,
+          color: 'Attention',
+        },
+        { type: 'ActionSet', actions: [ask] },
+      ];
+    case 'offered': {
+      const s = panel.suggestion;
+      return [
+        {
+          type: 'Container',
+          style: 'emphasis',
+          items: [
+            subheading(t('traject.ai.title')),
+            // Where it came from, before what it says.
+            { ...plainText(t('traject.ai.madeBy', { model: s.model })), spacing: 'None' },
+            subheading(t('traject.ai.questions')),
+            ...s.questions.map((q) => paragraph(`${q}. ${t(`question.${q}`)}`)),
+            ...(s.learning.length > 0
+              ? [
+                  subheading(t('traject.ai.learning')),
+                  // The model's words are shown as plain text: no markdown, no links it made up.
+                  ...s.learning.map((l) => plainText(`${t(`learningKind.${l.kind}`)}: ${l.idea}`)),
+                ]
+              : []),
+            ...(s.why ? [subheading(t('traject.ai.why')), plainText(s.why)] : []),
+            {
+              type: 'ActionSet',
+              actions: [
+                executeAction(
+                  t('traject.ai.take'),
+                  VERBS.trajectSuggestionTake,
+                  { ...data, suggestion: s },
+                  {
+                    style: 'positive',
+                  },
+                ),
+                executeAction(t('traject.ai.leave'), VERBS.trajectSuggestionLeave, data),
+              ],
+            },
+          ],
+        },
+      ];
+    }
+  }
+}
+
 export function composeCard(
   t: Translate,
   options: {
@@ -92,9 +178,19 @@ export function composeCard(
     peoplePicker: boolean;
     /** The current manager's display name, for the picker's preselected choice. */
     managerName?: string;
+    /** Undefined when no AI model is configured. */
+    ai?: AiPanel;
+    /** A suggestion the person took; it travels with every action until it is saved. */
+    taken?: LearningSuggestion;
+    locale?: Locale;
   },
 ): AdaptiveCard {
   const { values, problems = [] } = options;
+  const data: Record<string, unknown> = {
+    version: options.version,
+    submissionId: options.submissionId,
+    ...(options.taken ? { aiSuggestion: options.taken } : {}),
+  };
   const problemFor = (field: CardField) => problems.find((p) => p.field === field);
   const labelled = (field: CardField, input: CardElement): CardElement[] => {
     const problem = problemFor(field);
@@ -181,6 +277,18 @@ export function composeCard(
       maxLength: TRAJECT_LIMITS.ownWordsMaxLength,
       value: values.learningNeeds,
     }),
+    ...(options.taken
+      ? [
+          paragraph(
+            t('traject.ai.takenMarker', {
+              model: options.taken.model,
+              date: formatDate(options.taken.suggestedAt.slice(0, 10), options.locale ?? 'nl'),
+            }),
+            { subtle: true },
+          ),
+        ]
+      : []),
+    ...(options.ai ? aiPanel(t, options.ai, data) : []),
     ...labelled(
       'manager',
       options.peoplePicker
@@ -201,26 +309,12 @@ export function composeCard(
           },
     ),
   ];
-  const data = { version: options.version, submissionId: options.submissionId };
   return adaptiveCard({
     fallbackText: t('traject.compose.fallback'),
     speak: t('traject.compose.title'),
     body,
-    actions: [
-      {
-        type: 'Action.Execute',
-        verb: VERBS.trajectSave,
-        title: t('traject.action.save'),
-        style: 'positive',
-        data,
-        // Clients without universal actions send the same as a message; the handler answers both.
-        fallback: {
-          type: 'Action.Submit',
-          title: t('traject.action.save'),
-          data: { ...data, verb: VERBS.trajectSave },
-        },
-      },
-    ],
+    // Clients without universal actions send the same as a message; the handler answers both.
+    actions: [executeAction(t('traject.action.save'), VERBS.trajectSave, data, { style: 'positive' })],
   });
 }
 
@@ -243,6 +337,8 @@ export function summaryCard(
   traject: Traject,
   totals: LedgerTotals,
   notice?: MessageKey,
+  /** The "open my Prof-traject" button's target (see cards/tab-link.ts); no button without one. */
+  tabLink?: string,
 ): AdaptiveCard {
   const figures = trajectFigures(traject);
   const hoursUsed = Math.round((totals.minutesUsed / 60) * 10) / 10;
@@ -285,6 +381,21 @@ export function summaryCard(
       ...traject.questions.map((q) => paragraph(`${q}. ${t(`question.${q}`)}`)),
       ...ownWords('traject.summary.talents', traject.talents),
       ...ownWords('traject.summary.learningNeeds', traject.learningNeeds),
+      ...(traject.aiSuggestion
+        ? [
+            subheading(t('traject.summary.aiSuggestion')),
+            paragraph(
+              t('traject.ai.takenMarker', {
+                model: traject.aiSuggestion.model,
+                date: formatDate(traject.aiSuggestion.suggestedAt.slice(0, 10), locale),
+              }),
+              { subtle: true },
+            ),
+            ...traject.aiSuggestion.learning.map((l) =>
+              plainText(`${t(`learningKind.${l.kind}`)}: ${l.idea}`),
+            ),
+          ]
+        : []),
     ],
     actions: [
       {
@@ -294,6 +405,7 @@ export function summaryCard(
         data: {},
         fallback: { type: 'Action.Submit', title: t('traject.action.edit'), data: { verb } },
       },
+      ...(tabLink ? [{ type: 'Action.OpenUrl', title: t('traject.action.openTab'), url: tabLink }] : []),
     ],
   });
 }

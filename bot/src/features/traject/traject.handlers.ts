@@ -1,15 +1,34 @@
-import { MessageFactory, type TurnContext } from 'botbuilder';
+import { createHash } from 'node:crypto';
+import { MessageFactory, TurnContext } from 'botbuilder';
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import { adaptiveCard, paragraph, toAttachment, type AdaptiveCard } from '../../cards/adaptive-card';
 import { COMMANDS, commandPattern } from '../../cards/commands';
 import { translator, type MessageKey } from '../../cards/i18n';
 import { VERBS } from '../../cards/verbs';
+import { afterTurn } from '../../after-turn';
+import { ModelError } from '../../domain/ai';
+import { SUGGESTION_PROMPT_VERSION, suggestionRequest } from '../../domain/learning-suggestion';
 import { checkManager, type PlanProblem } from '../../domain/traject';
 import type { Owner } from '../../domain/traject.service';
 import { localeOf, tenantIdOf, turnLogger } from '../shared/activity';
 import type { FeatureDeps } from '../shared/deps';
-import { composeCard, defaultValues, summaryCard, valuesOf, type ComposeValues } from './traject.card';
-import { toPlan, trajectCardData, type TrajectCardData } from './traject.schema';
+import { readModelReply } from './suggestion.schema';
+import {
+  composeCard,
+  defaultValues,
+  summaryCard,
+  valuesOf,
+  type AiPanel,
+  type ComposeValues,
+} from './traject.card';
+import { takeSuggestionData, toPlan, trajectCardData, type TrajectCardData } from './traject.schema';
+
+/**
+ * A resent "ask for a suggestion" (Teams resends invokes; people double-click) within this window does not
+ * call the model twice. The claim is released when the answer is in, so asking again later works; if a
+ * replica dies mid-call, the window is what keeps the card from waiting forever.
+ */
+const SUGGESTION_DEDUPE_MS = 2 * 60_000;
 
 /** The signed-in person, from the activity as the channel vouches for it (never from card data). */
 function ownerOf(context: TurnContext): Owner | undefined {
@@ -38,6 +57,7 @@ function typedValues(data: TrajectCardData, raw: unknown): ComposeValues {
 
 export function registerTraject(app: Application<TurnState>, deps: FeatureDeps): void {
   const today = () => deps.clock().toISOString().slice(0, 10);
+  const idleAi = (): AiPanel | undefined => (deps.languageModel ? { state: 'idle' } : undefined);
   const messageCard = (context: TurnContext, key: MessageKey): AdaptiveCard => {
     const t = translator(localeOf(context.activity, deps.defaultLocale));
     return adaptiveCard({ fallbackText: t(key), body: [paragraph(t(key))] });
@@ -51,19 +71,22 @@ export function registerTraject(app: Application<TurnState>, deps: FeatureDeps):
     const t = translator(locale);
     const traject = await deps.trajects.find(owner);
     return traject
-      ? summaryCard(t, locale, traject, await deps.ledger.totals(owner))
+      ? summaryCard(t, locale, traject, await deps.ledger.totals(owner), undefined, deps.tabLink)
       : composeCard(t, {
           values: defaultValues(today()),
           version: 0,
           submissionId: deps.newId(),
           peoplePicker: deps.peoplePicker,
+          ai: idleAi(),
+          locale,
         });
   };
 
   const edit = async (context: TurnContext): Promise<AdaptiveCard> => {
     const owner = ownerOf(context);
     if (!owner) return messageCard(context, 'reply.identityMissing');
-    const t = translator(localeOf(context.activity, deps.defaultLocale));
+    const locale = localeOf(context.activity, deps.defaultLocale);
+    const t = translator(locale);
     const traject = await deps.trajects.find(owner);
     const manager = (await deps.professionals.find(owner.tenantId, owner.aadObjectId))?.managerAadObjectId;
     return composeCard(t, {
@@ -71,6 +94,9 @@ export function registerTraject(app: Application<TurnState>, deps: FeatureDeps):
       version: traject?.version ?? 0,
       submissionId: deps.newId(),
       peoplePicker: deps.peoplePicker,
+      ai: idleAi(),
+      taken: traject?.aiSuggestion,
+      locale,
     });
   };
 
@@ -94,6 +120,9 @@ export function registerTraject(app: Application<TurnState>, deps: FeatureDeps):
         submissionId: data.submissionId,
         problems,
         peoplePicker: deps.peoplePicker,
+        ai: idleAi(),
+        taken: data.aiSuggestion,
+        locale,
       });
     // The manager is checked with the plan, so a wrong one refuses the whole card: nothing is saved half.
     const managerProblems = checkManager(data.manager, owner.aadObjectId);
@@ -110,18 +139,164 @@ export function registerTraject(app: Application<TurnState>, deps: FeatureDeps):
       case 'unchanged':
         // Also on a replay: if the first attempt died between the two writes, the repeat completes it.
         await deps.professionals.setManager(owner.tenantId, owner.aadObjectId, data.manager);
-        return summaryCard(t, locale, outcome.traject, await deps.ledger.totals(owner), 'traject.saved');
+        return summaryCard(
+          t,
+          locale,
+          outcome.traject,
+          await deps.ledger.totals(owner),
+          'traject.saved',
+          deps.tabLink,
+        );
       case 'conflict':
         return outcome.traject
-          ? summaryCard(t, locale, outcome.traject, await deps.ledger.totals(owner), 'traject.conflict')
+          ? summaryCard(
+              t,
+              locale,
+              outcome.traject,
+              await deps.ledger.totals(owner),
+              'traject.conflict',
+              deps.tabLink,
+            )
           : composeCard(t, {
               values: defaultValues(today()),
               version: 0,
               submissionId: deps.newId(),
               notice: 'traject.conflict',
               peoplePicker: deps.peoplePicker,
+              ai: idleAi(),
+              locale,
             });
     }
+  };
+
+  /** Card data as the compose card sends it, or undefined (and a log line) when it is not. */
+  const readCardData = <T extends TrajectCardData>(
+    context: TurnContext,
+    schema: {
+      safeParse(
+        raw: unknown,
+      ): { success: true; data: T } | { success: false; error: { issues: { path: PropertyKey[] }[] } };
+    },
+    raw: unknown,
+  ): T | undefined => {
+    const parsed = schema.safeParse(raw);
+    if (parsed.success) return parsed.data;
+    turnLogger(context, deps.logger).warn(
+      { fields: parsed.error.issues.map((i) => i.path.join('.')) },
+      'traject card data refused',
+    );
+    return undefined;
+  };
+
+  /**
+   * "Ask for an AI suggestion": answered at once with the card saying a suggestion is being made; the model
+   * is called after the answer has gone out, and the card is then updated in place (or, for clients without
+   * universal actions, a new card is sent).
+   */
+  const suggest = async (context: TurnContext, raw: unknown, viaSubmit: boolean): Promise<AdaptiveCard> => {
+    const owner = ownerOf(context);
+    if (!owner) return messageCard(context, 'reply.identityMissing');
+    const data = readCardData(context, trajectCardData, raw);
+    if (!data) return messageCard(context, 'traject.badData');
+    const locale = localeOf(context.activity, deps.defaultLocale);
+    const t = translator(locale);
+    const card = (ai: AiPanel | undefined) =>
+      composeCard(t, {
+        values: typedValues(data, raw),
+        version: data.version,
+        submissionId: data.submissionId,
+        peoplePicker: deps.peoplePicker,
+        ai,
+        taken: data.aiSuggestion,
+        locale,
+      });
+    const model = deps.languageModel;
+    if (!model) return card(undefined);
+    if (data.talents === '' && data.learningNeeds === '')
+      return card({ state: 'failed', reason: 'needWords' });
+
+    const now = deps.clock();
+    const cardId = viaSubmit ? undefined : context.activity.replyToId;
+    const digest = createHash('sha256')
+      .update(JSON.stringify([locale, data.talents, data.learningNeeds]))
+      .digest('hex')
+      .slice(0, 16);
+    const key = `ai-suggestion:${owner.tenantId}:${owner.aadObjectId}:${cardId ?? data.submissionId}:${digest}:${Math.floor(now.getTime() / SUGGESTION_DEDUPE_MS)}`;
+    if (!(await deps.effects.claim(key, 'ai-suggestion', now))) return card({ state: 'pending' });
+
+    const log = turnLogger(context, deps.logger);
+    const reference = TurnContext.getConversationReference(context.activity);
+    const { talents, learningNeeds } = data;
+    afterTurn(context, {
+      name: 'traject.suggestion',
+      run: async () => {
+        let panel: AiPanel;
+        const started = Date.now();
+        try {
+          const reply = await model.complete(suggestionRequest(locale, talents, learningNeeds));
+          const suggestion = readModelReply(reply, {
+            model: model.name,
+            promptVersion: SUGGESTION_PROMPT_VERSION,
+            suggestedAt: deps.clock().toISOString(),
+          });
+          panel = suggestion ? { state: 'offered', suggestion } : { state: 'failed', reason: 'unusable' };
+        } catch (err) {
+          const reason = err instanceof ModelError ? err.reason : 'failed';
+          panel = { state: 'failed', reason };
+          if (!(err instanceof ModelError)) log.error({ err }, 'AI suggestion failed');
+        } finally {
+          await deps.effects.forget(key);
+        }
+        log.info(
+          {
+            outcome: panel.state,
+            reason: panel.state === 'failed' ? panel.reason : undefined,
+            ms: Date.now() - started,
+          },
+          'AI suggestion',
+        );
+        const attachment = toAttachment(card(panel));
+        if (cardId) await deps.conversations.update(reference, cardId, { attachments: [attachment] });
+        else await deps.conversations.send(reference, MessageFactory.attachment(attachment));
+      },
+    });
+    return card({ state: 'pending' });
+  };
+
+  /** "Take it": the suggested questions are ticked, and the suggestion travels with the card until saved. */
+  const take = (context: TurnContext, raw: unknown): AdaptiveCard => {
+    if (!ownerOf(context)) return messageCard(context, 'reply.identityMissing');
+    const data = readCardData(context, takeSuggestionData, raw);
+    if (!data) return messageCard(context, 'traject.badData');
+    const locale = localeOf(context.activity, deps.defaultLocale);
+    return composeCard(translator(locale), {
+      values: { ...typedValues(data, raw), questions: data.suggestion.questions.join(',') },
+      version: data.version,
+      submissionId: data.submissionId,
+      peoplePicker: deps.peoplePicker,
+      notice: 'traject.ai.taken',
+      ai: idleAi(),
+      taken: data.suggestion,
+      locale,
+    });
+  };
+
+  /** "Leave it": the card as it was, without the suggestion. */
+  const leave = (context: TurnContext, raw: unknown): AdaptiveCard => {
+    if (!ownerOf(context)) return messageCard(context, 'reply.identityMissing');
+    const data = readCardData(context, trajectCardData, raw);
+    if (!data) return messageCard(context, 'traject.badData');
+    const locale = localeOf(context.activity, deps.defaultLocale);
+    return composeCard(translator(locale), {
+      values: typedValues(data, raw),
+      version: data.version,
+      submissionId: data.submissionId,
+      peoplePicker: deps.peoplePicker,
+      notice: 'traject.ai.left',
+      ai: idleAi(),
+      taken: data.aiSuggestion,
+      locale,
+    });
   };
 
   const reply = async (context: TurnContext, card: AdaptiveCard) => {
@@ -137,4 +312,22 @@ export function registerTraject(app: Application<TurnState>, deps: FeatureDeps):
     reply(context, await save(context, data)),
   );
   app.adaptiveCards.actionSubmit(VERBS.trajectEdit, async (context) => reply(context, await edit(context)));
+  app.adaptiveCards.actionExecute(VERBS.trajectSuggest, async (context, _state, data) =>
+    suggest(context, data, false),
+  );
+  app.adaptiveCards.actionExecute(VERBS.trajectSuggestionTake, (context, _state, data) =>
+    Promise.resolve(take(context, data)),
+  );
+  app.adaptiveCards.actionExecute(VERBS.trajectSuggestionLeave, (context, _state, data) =>
+    Promise.resolve(leave(context, data)),
+  );
+  app.adaptiveCards.actionSubmit(VERBS.trajectSuggest, async (context, _state, data) =>
+    reply(context, await suggest(context, data, true)),
+  );
+  app.adaptiveCards.actionSubmit(VERBS.trajectSuggestionTake, async (context, _state, data) =>
+    reply(context, take(context, data)),
+  );
+  app.adaptiveCards.actionSubmit(VERBS.trajectSuggestionLeave, async (context, _state, data) =>
+    reply(context, leave(context, data)),
+  );
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod/v4';
 import { NO_MANAGER } from './traject.card';
+import { suggestionCardData } from './suggestion.schema';
 import { DIDACTIC_QUESTIONS, type DidacticQuestion, type TrajectPlan } from '../../domain/traject';
 
 /**
@@ -43,7 +44,12 @@ export const trajectCardData = z.object({
       const value = (v ?? '').trim();
       return value === '' || value === NO_MANAGER ? undefined : value;
     }),
+  /** An AI suggestion the person took on this card (see suggestion.schema.ts). */
+  aiSuggestion: suggestionCardData.optional(),
 });
+
+/** "Take it": the card data plus the suggestion shown next to the button. */
+export const takeSuggestionData = trajectCardData.extend({ suggestion: suggestionCardData });
 
 export type TrajectCardData = z.infer<typeof trajectCardData>;
 
@@ -62,5 +68,6 @@ export function toPlan(data: TrajectCardData): TrajectPlan {
     }),
     talents: data.talents,
     learningNeeds: data.learningNeeds,
+    ...(data.aiSuggestion ? { aiSuggestion: data.aiSuggestion } : {}),
   };
 }

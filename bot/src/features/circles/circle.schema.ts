@@ -1,0 +1,25 @@
+import { z } from 'zod/v4';
+
+/** Teams sends a multi-select's value as "id1,id2"; ids are Entra object ids (GUIDs). */
+const idList = z
+  .union([z.string().max(2000), z.array(z.string().max(64)).max(50)])
+  .optional()
+  .transform((v) =>
+    (Array.isArray(v) ? v : (v ?? '').split(',')).map((id) => id.trim()).filter((id) => id !== ''),
+  )
+  .pipe(z.array(z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i)).max(50));
+
+const version = z.union([z.string().regex(/^\d{1,9}$/), z.number().int().min(0)]).transform(Number);
+
+export const formCircleData = z.object({
+  submissionId: z.string().uuid(),
+  name: z.string().max(1000).optional().default(''),
+  members: idList,
+  locale: z.enum(['nl', 'en']).optional().default('nl'),
+});
+
+export const addMembersData = z.object({
+  submissionId: z.string().uuid(),
+  version,
+  members: idList,
+});
