@@ -4,6 +4,7 @@ import type { BotAdapter } from './bot-adapter';
 import { translator } from './cards/i18n';
 import { isDomainError } from './domain/errors';
 import { registerCircles } from './features/circles/circle.handlers';
+import { registerPlanning } from './features/cycles/plan.handlers';
 import { registerFallback, registerHelp } from './features/help/help.handlers';
 import { localeOf, turnLogger } from './features/shared/activity';
 import type { FeatureDeps } from './features/shared/deps';
@@ -31,6 +32,7 @@ export function createApp({ adapter, storage, deps }: AppParts): Application<Tur
   registerHelp(app, deps);
   registerTraject(app, deps);
   registerCircles(app, deps);
+  registerPlanning(app, deps);
   registerFallback(app, deps);
 
   app.error(async (context, error) => {

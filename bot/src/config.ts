@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod/v4';
 import type { AiConfig } from './integrations/openai-model';
 
@@ -43,6 +44,8 @@ export const CONFIG_HINTS: Readonly<Record<string, string>> = {
   TAB_DEV_MODE:
     "'true' or 'false': lets a developer pick an identity in the tab without Entra ID (never with MicrosoftAppId)",
   MAX_CIRCLES_PER_MEMBER: 'how many Prof-cirkels one person may be in at once, from 1 to 10, e.g. 2',
+  LINK_SIGNING_SECRET:
+    'a random secret of at least 32 characters that signs download links (e.g. calendar files); the same on every replica',
   PUBLIC_URL:
     'the public base URL of this service as Teams reaches it, e.g. https://wpl.example.nl (unset: http://localhost:<PORT>)',
   TEAMS_APP_ID:
@@ -125,6 +128,7 @@ const schema = z
     ),
     TAB_DEV_MODE: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).optional().default('false')),
     MAX_CIRCLES_PER_MEMBER: integer(1, 10, 2),
+    LINK_SIGNING_SECRET: z.preprocess(emptyToUndefined, z.string().min(32).max(512).optional()),
     PUBLIC_URL: z.preprocess(
       emptyToUndefined,
       z
@@ -223,6 +227,13 @@ const schema = z
           message: 'is required when NODE_ENV is production (without it the bot accepts unsigned activities)',
         });
       }
+      if (!env.LINK_SIGNING_SECRET) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['LINK_SIGNING_SECRET'],
+          message: 'is required when NODE_ENV is production (every replica must sign links the same way)',
+        });
+      }
       if (!env.MONGODB_URI) {
         ctx.addIssue({
           code: 'custom',
@@ -304,6 +315,8 @@ export interface Config {
     devMode: boolean;
   };
   maxCirclesPerMember: number;
+  /** Signs download links; random per process when not configured (links then stop working at a restart). */
+  linkSigningSecret: string;
   /** The service's public base URL (no trailing slash), and the Teams app id for deep links. */
   publicUrl: string;
   teamsAppId: string | undefined;
@@ -371,6 +384,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     defaultLocale: e.DEFAULT_LOCALE,
     tab: { ssoAudiences: e.TAB_SSO_AUDIENCE, jwksUrl: e.ENTRA_JWKS_URL, devMode: e.TAB_DEV_MODE === 'true' },
     maxCirclesPerMember: e.MAX_CIRCLES_PER_MEMBER,
+    linkSigningSecret: e.LINK_SIGNING_SECRET ?? randomBytes(32).toString('base64url'),
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     teamsAppId: e.TEAMS_APP_ID,
     ai: aiConfigOf(e),

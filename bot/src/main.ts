@@ -6,6 +6,9 @@ import { parseConfig, type Config } from './config';
 import { randomUUID } from 'node:crypto';
 import { ProfessionalService } from './domain/professional.service';
 import { CircleService } from './domain/circle.service';
+import { CyclePlanner } from './domain/cycle-planner.service';
+import { calendarLink, registerCalendarRoutes } from './http/calendar.routes';
+import { MongoCyclePlanRepository } from './store/mongo-cycle-plan.repository';
 import { DataRightsService } from './domain/data-rights.service';
 import { LedgerService } from './domain/ledger.service';
 import { TrajectService } from './domain/traject.service';
@@ -107,6 +110,7 @@ export async function startService(config: Config, logger: Logger = createLogger
       newId: randomUUID,
       maxCirclesPerMember: config.maxCirclesPerMember,
     });
+    const planner = new CyclePlanner(new MongoCyclePlanRepository(db), { clock, newId: randomUUID });
     const dataRights = new DataRightsService({
       professionals: professionalRepository,
       trajects: trajectRepository,
@@ -131,6 +135,13 @@ export async function startService(config: Config, logger: Logger = createLogger
         trajects,
         ledger,
         circles,
+        planner,
+        calendarLink: (cycle, locale) =>
+          calendarLink(
+            { publicUrl: config.publicUrl, secret: config.linkSigningSecret, clock },
+            cycle,
+            locale,
+          ),
         newId: randomUUID,
         effects,
         clock,
@@ -151,6 +162,7 @@ export async function startService(config: Config, logger: Logger = createLogger
         isReady: () => connection.ping(),
         background: new BackgroundWork(logger),
         extraRoutes: [
+          (s) => registerCalendarRoutes(s, { planner, secret: config.linkSigningSecret, clock, logger }),
           (s) =>
             registerTabApi(s, {
               logger,

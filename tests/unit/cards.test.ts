@@ -10,6 +10,8 @@ import { composeCard, defaultValues, summaryCard } from '../../bot/src/features/
 import { helpCard } from '../../bot/src/features/help/help.card';
 import { addCard, circleCard, formCard } from '../../bot/src/features/circles/circle.card';
 import type { Circle } from '../../bot/src/domain/circle';
+import { planRhythm } from '../../bot/src/domain/cycle-calendar';
+import { planConfirmedCard, planFormCard, planPreviewCard } from '../../bot/src/features/cycles/plan.card';
 import { groupIntroCard, welcomeCard } from '../../bot/src/features/welcome/welcome.card';
 
 // The Adaptive Cards SDK's own parser (the library Teams' renderers are built on), in its CommonJS build.
@@ -111,6 +113,61 @@ describe.each(locales)('cards in %s', (locale) => {
         locale,
       }),
     ]),
+    [
+      'plan form',
+      planFormCard(t, locale, circle, {
+        values: {
+          week: '2027-04-26',
+          startDay: 'auto',
+          time: '09:00',
+          cycles: '2',
+          everyWeeks: '2',
+          pauseFrom: '',
+          pauseTo: '',
+        },
+        planned: [],
+        hint: 'x',
+        refusal: 'plan.refused.invalid_time',
+      }),
+    ],
+    (() => {
+      const plan = planRhythm({
+        firstWeek: '2027-04-26',
+        everyWeeks: 1,
+        cycles: 2,
+        timeOfDay: '09:00',
+        now: new Date('2026-11-26T10:00:00Z'),
+      });
+      if (!plan.ok) throw new Error('plan expected');
+      const values = {
+        week: '2027-04-26',
+        startDay: 'auto',
+        time: '09:00',
+        cycles: '2',
+        everyWeeks: '1',
+        pauseFrom: '',
+        pauseTo: '',
+      };
+      return [
+        'plan preview with a skipped week',
+        planPreviewCard(t, locale, circle, {
+          cycles: plan.cycles,
+          skipped: plan.skipped,
+          complete: false,
+          values,
+          submissionId: 's',
+        }),
+      ] as [string, AdaptiveCard];
+    })(),
+    [
+      'plan confirmed',
+      planConfirmedCard(t, locale, circle, {
+        cycles: [],
+        alreadyPlanned: ['2027-05-03'],
+        calendarLink: () => 'https://x.example/a.ics',
+        graph: false,
+      }),
+    ],
     ['circle form', formCard(t, { roster, values: { name: '', members: '', locale }, submissionId: 's' })],
     [
       'circle form with problems',

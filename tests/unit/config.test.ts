@@ -104,7 +104,7 @@ describe('parseConfig', () => {
 
   it('refuses to run production unauthenticated or on an embedded database', () => {
     const names = problemsOf({ NODE_ENV: 'production' }).map((p) => p.split(':')[0]);
-    expect(names.sort()).toEqual(['MONGODB_URI', 'MicrosoftAppId']);
+    expect(names.sort()).toEqual(['LINK_SIGNING_SECRET', 'MONGODB_URI', 'MicrosoftAppId']);
   });
 
   it('never echoes a secret back in its message', () => {

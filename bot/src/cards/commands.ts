@@ -30,6 +30,11 @@ export const COMMANDS = {
     words: { nl: ['cirkel verlaten', 'verlaat cirkel'], en: ['leave circle'] },
     description: 'help.command.leaveCircle',
   },
+  plan: {
+    id: 'plan',
+    words: { nl: ['plan', 'plan cyclus', 'planning'], en: ['plan', 'plan cycle', 'planning'] },
+    description: 'help.command.plan',
+  },
 } as const satisfies Record<string, CommandSpec>;
 
 export const ALL_COMMANDS: readonly CommandSpec[] = Object.values(COMMANDS);

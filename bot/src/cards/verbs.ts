@@ -13,4 +13,7 @@ export const VERBS = {
   circleLeave: 'circle.leave',
   circleAddForm: 'circle.addForm',
   circleAdd: 'circle.add',
+  planPreview: 'plan.preview',
+  planConfirm: 'plan.confirm',
+  planChange: 'plan.change',
 } as const;

@@ -48,6 +48,8 @@ export const INDEXES: Readonly<Record<CollectionName, readonly IndexDescription[
   circlePlaces: [],
   cycles: [
     { key: { circleId: 1, weekStart: 1 }, name: 'uniq_circle_week', unique: true },
+    // A cycle by its id (the calendar link).
+    { key: { tenantId: 1, id: 1 }, name: 'by_id' },
     // A member's upcoming sessions (mongo-cycle.repository.ts).
     { key: { tenantId: 1, memberAadObjectIds: 1, weekStart: 1 }, name: 'by_member_week' },
   ],

@@ -2,6 +2,7 @@ import type { Activity, ConversationReference } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { LanguageModel } from '../../domain/ai';
 import type { CircleService } from '../../domain/circle.service';
+import type { CyclePlanner, PlannedCycle } from '../../domain/cycle-planner.service';
 import type { EffectLedger } from '../../domain/effects';
 import type { Locale } from '../../domain/locale';
 import type { ProfessionalService } from '../../domain/professional.service';
@@ -26,6 +27,9 @@ export interface FeatureDeps {
   trajects: TrajectService;
   ledger: LedgerService;
   circles: CircleService;
+  planner: CyclePlanner;
+  /** A signed link to a cycle's .ics file (http/calendar.routes.ts). */
+  calendarLink: (cycle: PlannedCycle, locale: Locale) => string;
   /** A fresh random id (UUID), e.g. for a card submission. */
   newId: () => string;
   effects: EffectLedger;

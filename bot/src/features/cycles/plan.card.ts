@@ -1,0 +1,289 @@
+import { DateTime } from 'luxon';
+import {
+  adaptiveCard,
+  heading,
+  paragraph,
+  plainText,
+  subheading,
+  type AdaptiveCard,
+  type CardElement,
+} from '../../cards/adaptive-card';
+import type { MessageKey, Translate } from '../../cards/i18n';
+import { VERBS } from '../../cards/verbs';
+import type { Circle } from '../../domain/circle';
+import type { DayOff, ProposedCycle, SkippedWeek } from '../../domain/cycle-calendar';
+import type { PlannedCycle } from '../../domain/cycle-planner.service';
+import type { Locale } from '../../domain/locale';
+
+function executeAction(
+  title: string,
+  verb: string,
+  data: Record<string, unknown>,
+  style?: string,
+): CardElement {
+  return {
+    type: 'Action.Execute',
+    verb,
+    title,
+    data,
+    ...(style ? { style } : {}),
+    fallback: { type: 'Action.Submit', title, data: { ...data, verb } },
+  };
+}
+
+const luxonLocale = (locale: Locale) => (locale === 'nl' ? 'nl-NL' : 'en-GB');
+
+export function formatWeek(week: string, locale: Locale): string {
+  return DateTime.fromISO(week, { zone: 'UTC' }).setLocale(luxonLocale(locale)).toFormat('d MMMM yyyy');
+}
+
+/** "maandag 7 december, 09:00–10:00" in the circle's time zone. */
+export function formatSession(start: Date, end: Date, timeZone: string, locale: Locale): string {
+  const from = DateTime.fromJSDate(start, { zone: timeZone }).setLocale(luxonLocale(locale));
+  const to = DateTime.fromJSDate(end, { zone: timeZone });
+  return `${from.toFormat('cccc d MMMM')}, ${from.toFormat('HH:mm')}–${to.toFormat('HH:mm')}`;
+}
+
+function daysOffText(days: readonly DayOff[], locale: Locale): string {
+  return days
+    .filter((d) => d.reason === 'public_holiday')
+    .map((d) => `${d.reason === 'public_holiday' ? d.name : ''} ${formatWeek(d.date, locale)}`.trim())
+    .join(', ');
+}
+
+export function skippedText(t: Translate, skipped: SkippedWeek, locale: Locale): string {
+  const week = formatWeek(skipped.week, locale);
+  return skipped.reason === 'no_four_working_days'
+    ? t('plan.skipped.no_four_working_days', { week, days: daysOffText(skipped.daysOff, locale) })
+    : t(`plan.skipped.${skipped.reason}`, { week });
+}
+
+export interface PlanValues {
+  week: string;
+  startDay: string;
+  time: string;
+  cycles: string;
+  everyWeeks: string;
+  pauseFrom: string;
+  pauseTo: string;
+}
+
+export function planFormCard(
+  t: Translate,
+  locale: Locale,
+  circle: Circle,
+  options: { values: PlanValues; planned: readonly PlannedCycle[]; hint?: string; refusal?: MessageKey },
+): AdaptiveCard {
+  const v = options.values;
+  const body: CardElement[] = [
+    heading(t('plan.title')),
+    plainText(circle.name, { weight: 'Bolder' }),
+    ...(options.refusal
+      ? [{ type: 'TextBlock', text: t(options.refusal), color: 'Attention', wrap: true, weight: 'Bolder' }]
+      : []),
+    paragraph(t('plan.intro')),
+    ...(options.planned.length > 0
+      ? [
+          subheading(t('plan.upcoming.title', { circle: circle.name })),
+          paragraph(
+            options.planned
+              .map((c) => t('plan.preview.cycle', { week: formatWeek(c.weekStart, locale) }))
+              .join(' · '),
+          ),
+        ]
+      : []),
+    {
+      type: 'Input.Date',
+      id: 'week',
+      label: t('plan.field.week'),
+      value: v.week,
+      isRequired: true,
+      errorMessage: t('plan.refused.invalid_date'),
+    },
+    {
+      type: 'Input.ChoiceSet',
+      id: 'startDay',
+      label: t('plan.field.startDay'),
+      value: v.startDay,
+      choices: [
+        { title: t('plan.field.startDayAuto'), value: 'auto' },
+        { title: t('plan.field.startDayMonday'), value: 'monday' },
+        { title: t('plan.field.startDayTuesday'), value: 'tuesday' },
+      ],
+    },
+    {
+      type: 'Input.Time',
+      id: 'time',
+      label: t('plan.field.time', { zone: circle.timeZone }),
+      value: v.time,
+      min: '07:00',
+      max: '19:00',
+      isRequired: true,
+      errorMessage: t('plan.refused.invalid_time'),
+    },
+    {
+      type: 'ColumnSet',
+      columns: [
+        {
+          type: 'Column',
+          width: 'stretch',
+          items: [
+            {
+              type: 'Input.Number',
+              id: 'cycles',
+              label: t('plan.field.cycles'),
+              value: Number(v.cycles) || 1,
+              min: 1,
+              max: 52,
+              isRequired: true,
+              errorMessage: t('plan.refused.invalid_cycle_count'),
+            },
+          ],
+        },
+        {
+          type: 'Column',
+          width: 'stretch',
+          items: [
+            {
+              type: 'Input.Number',
+              id: 'everyWeeks',
+              label: t('plan.field.everyWeeks'),
+              value: Number(v.everyWeeks) || 2,
+              min: 1,
+              max: 8,
+              isRequired: true,
+              errorMessage: t('plan.refused.invalid_every_weeks'),
+            },
+          ],
+        },
+      ],
+    },
+    ...(options.hint ? [paragraph(options.hint, { subtle: true })] : []),
+    {
+      type: 'ColumnSet',
+      columns: [
+        {
+          type: 'Column',
+          width: 'stretch',
+          items: [
+            { type: 'Input.Date', id: 'pauseFrom', label: t('plan.field.pauseFrom'), value: v.pauseFrom },
+          ],
+        },
+        {
+          type: 'Column',
+          width: 'stretch',
+          items: [{ type: 'Input.Date', id: 'pauseTo', label: t('plan.field.pauseTo'), value: v.pauseTo }],
+        },
+      ],
+    },
+  ];
+  return adaptiveCard({
+    fallbackText: t('plan.title'),
+    speak: t('plan.title'),
+    body,
+    actions: [executeAction(t('plan.action.preview'), VERBS.planPreview, {}, 'positive')],
+  });
+}
+
+function cycleBlock(
+  t: Translate,
+  locale: Locale,
+  cycle: Pick<ProposedCycle, 'week' | 'sessions' | 'timeZone'>,
+): CardElement[] {
+  return [
+    subheading(t('plan.preview.cycle', { week: formatWeek(cycle.week, locale) })),
+    ...cycle.sessions.map((s) =>
+      paragraph(
+        t('plan.preview.session', {
+          n: s.dayIndex + 1,
+          when: formatSession(s.start, s.end, cycle.timeZone, locale),
+        }),
+      ),
+    ),
+  ];
+}
+
+export function planPreviewCard(
+  t: Translate,
+  locale: Locale,
+  circle: Circle,
+  options: {
+    cycles: readonly ProposedCycle[];
+    skipped: readonly SkippedWeek[];
+    complete: boolean;
+    values: PlanValues;
+    submissionId: string;
+  },
+): AdaptiveCard {
+  return adaptiveCard({
+    fallbackText: t('plan.preview.title'),
+    speak: t('plan.preview.title'),
+    body: [
+      heading(t('plan.preview.title')),
+      plainText(circle.name, { weight: 'Bolder' }),
+      ...options.cycles.flatMap((c) => cycleBlock(t, locale, c)),
+      ...(options.skipped.length > 0
+        ? [
+            subheading(t('plan.preview.skipped')),
+            ...options.skipped.map((s) => paragraph(skippedText(t, s, locale))),
+          ]
+        : []),
+      ...(options.complete
+        ? []
+        : [{ type: 'TextBlock', text: t('plan.incomplete'), color: 'Attention', wrap: true }]),
+    ],
+    actions: [
+      executeAction(
+        t('plan.action.confirm'),
+        VERBS.planConfirm,
+        { ...options.values, submissionId: options.submissionId },
+        'positive',
+      ),
+      executeAction(t('plan.action.change'), VERBS.planChange, { ...options.values }),
+    ],
+  });
+}
+
+export function planConfirmedCard(
+  t: Translate,
+  locale: Locale,
+  circle: Circle,
+  options: {
+    cycles: readonly PlannedCycle[];
+    alreadyPlanned: readonly string[];
+    calendarLink: (cycle: PlannedCycle) => string;
+    graph: boolean;
+  },
+): AdaptiveCard {
+  return adaptiveCard({
+    fallbackText: t('plan.confirmed', { count: options.cycles.length, circle: circle.name }),
+    speak: t('plan.confirmed', { count: options.cycles.length, circle: circle.name }),
+    body: [
+      heading(t('plan.confirmed.title')),
+      plainText(t('plan.confirmed', { count: options.cycles.length, circle: circle.name })),
+      ...(options.alreadyPlanned.length > 0
+        ? [
+            paragraph(
+              t('plan.alreadyPlanned', {
+                weeks: options.alreadyPlanned.map((w) => formatWeek(w, locale)).join(', '),
+              }),
+            ),
+          ]
+        : []),
+      ...(options.graph ? [] : [paragraph(t('plan.noGraph'), { subtle: true })]),
+      ...options.cycles.flatMap((c) => [
+        ...cycleBlock(t, locale, { week: c.weekStart, sessions: c.sessions, timeZone: c.timeZone }),
+        {
+          type: 'ActionSet',
+          actions: [
+            {
+              type: 'Action.OpenUrl',
+              title: t('plan.action.ics', { week: formatWeek(c.weekStart, locale) }),
+              url: options.calendarLink(c),
+            },
+          ],
+        },
+      ]),
+    ],
+  });
+}

@@ -1,0 +1,152 @@
+import { MessageFactory, type TurnContext } from 'botbuilder';
+import type { Application, TurnState } from '@microsoft/teams-ai';
+import { adaptiveCard, paragraph, toAttachment, type AdaptiveCard } from '../../cards/adaptive-card';
+import { COMMANDS, commandPattern } from '../../cards/commands';
+import { translator, type MessageKey } from '../../cards/i18n';
+import { VERBS } from '../../cards/verbs';
+import type { Circle } from '../../domain/circle';
+import { addWeeks, cyclesToReach, weekOf } from '../../domain/cycle-calendar';
+import { conversationKind, localeOf, tenantIdOf, turnLogger } from '../shared/activity';
+import type { FeatureDeps } from '../shared/deps';
+import { planConfirmedCard, planFormCard, planPreviewCard, type PlanValues } from './plan.card';
+import { confirmPlanData, planCardData, toPlanRequest, valuesOf } from './plan.schema';
+
+/** Planning a circle's Vitale Weekcycli from its chat: a form, the dates to check, then the confirmation. */
+export function registerPlanning(app: Application<TurnState>, deps: FeatureDeps): void {
+  const localeFor = (context: TurnContext) => localeOf(context.activity, deps.defaultLocale);
+  const text = (context: TurnContext, key: MessageKey): AdaptiveCard => {
+    const t = translator(localeFor(context));
+    return adaptiveCard({ fallbackText: t(key), body: [paragraph(t(key))] });
+  };
+
+  /** The circle of the chat the activity came from; undefined in a personal chat or a chat without one. */
+  const circleOf = async (context: TurnContext): Promise<Circle | undefined> => {
+    const kind = conversationKind(context.activity);
+    const tenantId = tenantIdOf(context.activity);
+    if ((kind !== 'groupChat' && kind !== 'channel') || !tenantId) return undefined;
+    return deps.circles.findByChat(tenantId, context.activity.conversation.id);
+  };
+
+  const today = () => deps.clock().toISOString().slice(0, 10);
+
+  const form = async (
+    context: TurnContext,
+    circle: Circle,
+    values?: PlanValues,
+    refusal?: MessageKey,
+  ): Promise<AdaptiveCard> => {
+    const locale = localeFor(context);
+    const t = translator(locale);
+    const planned = await deps.planner.listForCircle(circle.tenantId, circle.id, weekOf(today()));
+    // How many cycles the person planning still needs for their own traject's target: a hint, not a rule.
+    let hint: string | undefined;
+    const aadObjectId = context.activity.from?.aadObjectId;
+    if (aadObjectId) {
+      const owner = { tenantId: circle.tenantId, aadObjectId };
+      const traject = await deps.trajects.find(owner);
+      if (traject) {
+        const done = (await deps.ledger.totals(owner)).activeWeeks + planned.length;
+        hint = t('plan.hintCycles', {
+          count: cyclesToReach(traject.activeWeeksTarget, done),
+          name: context.activity.from.name ?? '',
+        });
+      }
+    }
+    return planFormCard(t, locale, circle, {
+      values: values ?? {
+        week: addWeeks(weekOf(today()), 1),
+        startDay: 'auto',
+        time: '09:00',
+        cycles: '1',
+        everyWeeks: '2',
+        pauseFrom: '',
+        pauseTo: '',
+      },
+      planned,
+      hint,
+      refusal,
+    });
+  };
+
+  const show = async (context: TurnContext): Promise<AdaptiveCard> => {
+    const circle = await circleOf(context);
+    return circle ? form(context, circle) : text(context, 'plan.noCircle');
+  };
+
+  const preview = async (context: TurnContext, raw: unknown): Promise<AdaptiveCard> => {
+    const circle = await circleOf(context);
+    if (!circle) return text(context, 'plan.noCircle');
+    const parsed = planCardData.safeParse(raw);
+    if (!parsed.success) {
+      turnLogger(context, deps.logger).warn(
+        { fields: parsed.error.issues.map((i) => i.path.join('.')) },
+        'plan card data refused',
+      );
+      return text(context, 'plan.badData');
+    }
+    const values = valuesOf(parsed.data) as unknown as PlanValues;
+    const plan = deps.planner.preview(circle, toPlanRequest(parsed.data));
+    if (!plan.ok) return form(context, circle, values, `plan.refused.${plan.reason}`);
+    const locale = localeFor(context);
+    return planPreviewCard(translator(locale), locale, circle, {
+      cycles: plan.cycles,
+      skipped: plan.skipped,
+      complete: plan.complete,
+      values,
+      submissionId: deps.newId(),
+    });
+  };
+
+  const confirm = async (context: TurnContext, raw: unknown): Promise<AdaptiveCard> => {
+    const circle = await circleOf(context);
+    if (!circle) return text(context, 'plan.noCircle');
+    const parsed = confirmPlanData.safeParse(raw);
+    if (!parsed.success) return text(context, 'plan.badData');
+    const outcome = await deps.planner.confirm(circle, toPlanRequest(parsed.data), parsed.data.submissionId);
+    turnLogger(context, deps.logger).info({ outcome: outcome.kind }, 'plan confirm');
+    if (outcome.kind === 'refused') {
+      return form(
+        context,
+        circle,
+        valuesOf(parsed.data) as unknown as PlanValues,
+        `plan.refused.${outcome.reason}`,
+      );
+    }
+    const locale = localeFor(context);
+    return planConfirmedCard(translator(locale), locale, circle, {
+      cycles: outcome.cycles,
+      alreadyPlanned: outcome.alreadyPlanned,
+      calendarLink: (cycle) => deps.calendarLink(cycle, locale),
+      graph: false,
+    });
+  };
+
+  const change = async (context: TurnContext, raw: unknown): Promise<AdaptiveCard> => {
+    const circle = await circleOf(context);
+    if (!circle) return text(context, 'plan.noCircle');
+    const parsed = planCardData.safeParse(raw);
+    return form(
+      context,
+      circle,
+      parsed.success ? (valuesOf(parsed.data) as unknown as PlanValues) : undefined,
+    );
+  };
+
+  const reply = async (context: TurnContext, card: AdaptiveCard) => {
+    await context.sendActivity(MessageFactory.attachment(toAttachment(card)));
+  };
+
+  app.message(commandPattern(COMMANDS.plan), async (context) => reply(context, await show(context)));
+  app.adaptiveCards.actionExecute(VERBS.planPreview, async (context, _s, data) => preview(context, data));
+  app.adaptiveCards.actionExecute(VERBS.planConfirm, async (context, _s, data) => confirm(context, data));
+  app.adaptiveCards.actionExecute(VERBS.planChange, async (context, _s, data) => change(context, data));
+  app.adaptiveCards.actionSubmit(VERBS.planPreview, async (context, _s, data) =>
+    reply(context, await preview(context, data)),
+  );
+  app.adaptiveCards.actionSubmit(VERBS.planConfirm, async (context, _s, data) =>
+    reply(context, await confirm(context, data)),
+  );
+  app.adaptiveCards.actionSubmit(VERBS.planChange, async (context, _s, data) =>
+    reply(context, await change(context, data)),
+  );
+}

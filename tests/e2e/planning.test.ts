@@ -1,0 +1,230 @@
+import { MongoClient } from 'mongodb';
+import type { Service } from '../../bot/src/main';
+import {
+  cardExecute,
+  groupConversation,
+  message,
+  person,
+  TENANT_ID,
+  type Person,
+} from '../support/activities';
+import { FakeBotConnector } from '../support/bot-connector.fake';
+import { callTabApi } from '../support/flows';
+import { postActivity, startTestService } from '../support/service';
+
+// ical.js's CommonJS build, to read the calendar file back as a calendar app would.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const ICAL = require('ical.js') as {
+  parse(text: string): unknown;
+  Component: new (jcal: unknown) => {
+    getAllSubcomponents(name: string): {
+      getFirstPropertyValue(name: string): { toJSDate(): Date } | string;
+    }[];
+    getFirstSubcomponent(name: string): unknown;
+  };
+  TimezoneService: { register(component: unknown): void };
+};
+
+interface Action {
+  type: string;
+  verb?: string;
+  url?: string;
+  data?: Record<string, unknown>;
+}
+interface Card {
+  body: Record<string, unknown>[];
+  actions?: Action[];
+}
+
+function actionsOf(card: unknown): Action[] {
+  const found: Action[] = [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (node && typeof node === 'object') {
+      const n = node as Record<string, unknown>;
+      if (typeof n.type === 'string' && n.type.startsWith('Action.')) found.push(n as unknown as Action);
+      for (const [key, value] of Object.entries(n)) if (key !== 'fallback' && key !== 'data') walk(value);
+    }
+  };
+  walk(card);
+  return found;
+}
+
+/**
+ * Planning Vitale Weekcycli from a circle's chat: the form, the dates shown before confirming (with a
+ * Koningsdag week skipped), the confirmation stored once, the calendar file, and the members' tab.
+ */
+describe('planning Vitale Weekcycli', () => {
+  let connector: FakeBotConnector;
+  let service: Service;
+  let client: MongoClient;
+  const cycles = () => client.db(service.config.mongo.dbName).collection('cycles');
+  const members = [person('Anouk'), person('Bram'), person('Chantal')] as [Person, Person, Person];
+  const chat = groupConversation();
+
+  beforeAll(async () => {
+    connector = await new FakeBotConnector().start();
+    service = await startTestService({ TAB_DEV_MODE: 'true' });
+    client = await MongoClient.connect(service.config.mongo.uri!);
+    connector.rosters.set(
+      chat.id,
+      members.map((p) => ({ id: `29:${p.aadObjectId}`, name: p.name, aadObjectId: p.aadObjectId })),
+    );
+    const form = await say(members[0], 'cirkel');
+    await execute(members[0], 'circle.form', {
+      ...actionsOf(form).find((a) => a.verb === 'circle.form')!.data,
+      name: 'Planners',
+      members: members.map((p) => p.aadObjectId).join(','),
+    });
+  });
+  afterAll(async () => {
+    await client?.close();
+    await service?.stop();
+    await connector?.stop();
+  });
+
+  async function say(who: Person, text: string, conversation = chat): Promise<Card> {
+    const activity = message(connector.serviceUrl, who, `<at>Werkplekleren+</at> ${text}`, conversation);
+    await postActivity(service, activity);
+    return connector.messages(conversation.id).at(-1)!.body.attachments![0]!.content as unknown as Card;
+  }
+
+  async function execute(who: Person, verb: string, data: Record<string, unknown>, conversation = chat) {
+    const response = await postActivity(
+      service,
+      cardExecute(connector.serviceUrl, who, verb, data, conversation),
+    );
+    const body = response.body as { statusCode: number; value: Card };
+    expect(body.statusCode).toBe(200);
+    return { card: body.value, text: JSON.stringify(body.value) };
+  }
+
+  const inputs = {
+    week: '2027-04-26', // Koningsdag is Tuesday 27 April 2027: no four working days that week
+    startDay: 'auto',
+    time: '09:30',
+    cycles: '2',
+    everyWeeks: '2',
+    pauseFrom: '',
+    pauseTo: '',
+  };
+
+  it('shows the dates first, skipping a Koningsdag week, and plans them once on confirmation', async () => {
+    const form = await say(members[1], 'plan');
+    expect(JSON.stringify(form)).toContain('Plan een Vitale Weekcyclus');
+    expect(JSON.stringify(form)).toContain('Europe/Amsterdam');
+
+    const preview = await execute(members[1], 'plan.preview', inputs);
+    expect(preview.text).toContain('Zo wordt de planning');
+    expect(preview.text).toContain('Koningsdag');
+    // Koningsdag (Tuesday 27 April) and Hemelvaartsdag (Thursday 6 May) leave no four working days in their
+    // weeks: the first cycle falls in the week of 10 May, the second two weeks on, Monday to Thursday at
+    // 09:30 Amsterdam time.
+    expect(preview.text).toContain(
+      'week van 3 mei 2027: geen vier werkdagen op rij (Hemelvaartsdag 6 mei 2027)',
+    );
+    expect(preview.text).toContain('Week van 10 mei 2027');
+    expect(preview.text).toContain('Sessie 1: maandag 10 mei, 09:30–10:30');
+    expect(preview.text).toContain('Sessie 4: donderdag 13 mei, 09:30–10:30');
+    expect(preview.text).toContain('Week van 24 mei 2027');
+    expect(await cycles().countDocuments({})).toBe(0);
+
+    const confirm = actionsOf(preview.card).find((a) => a.verb === 'plan.confirm')!;
+    const answers = await Promise.all([1, 2].map(() => execute(members[1], 'plan.confirm', confirm.data!)));
+    for (const answer of answers)
+      expect(answer.text).toContain('2 Vitale Weekcyclus/cycli gepland voor Planners');
+    const stored = await cycles().find({}).sort({ weekStart: 1 }).toArray();
+    expect(stored.map((c) => c.weekStart as string)).toEqual(['2027-05-10', '2027-05-24']);
+    expect(stored[0]).toMatchObject({
+      circleName: 'Planners',
+      status: 'planned',
+      memberAadObjectIds: members.map((p) => p.aadObjectId),
+    });
+    const sessions = stored[0]!.sessions as { start: Date; end: Date; dayIndex: number }[];
+    expect(sessions.map((s) => s.start.toISOString())).toEqual([
+      '2027-05-10T07:30:00.000Z',
+      '2027-05-11T07:30:00.000Z',
+      '2027-05-12T07:30:00.000Z',
+      '2027-05-13T07:30:00.000Z',
+    ]);
+  });
+
+  it('hands out a signed calendar file with the four sessions, and refuses a tampered link', async () => {
+    const preview = await execute(members[0], 'plan.preview', { ...inputs, week: '2027-06-07', cycles: '1' });
+    const confirmed = await execute(
+      members[0],
+      'plan.confirm',
+      actionsOf(preview.card).find((a) => a.verb === 'plan.confirm')!.data!,
+    );
+    const link = actionsOf(confirmed.card).find((a) => a.type === 'Action.OpenUrl')!.url!;
+    expect(link).toMatch(/\/api\/calendar\/.+\/nl\.ics\?exp=\d+&sig=/);
+    const url = new URL(link);
+    const response = await fetch(`${service.url}${url.pathname}${url.search}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toContain('text/calendar');
+    const calendar = new ICAL.Component(ICAL.parse(await response.text()));
+    ICAL.TimezoneService.register(calendar.getFirstSubcomponent('vtimezone'));
+    const events = calendar.getAllSubcomponents('vevent');
+    expect(events).toHaveLength(4);
+    const starts = events.map((e) =>
+      (e.getFirstPropertyValue('dtstart') as { toJSDate(): Date }).toJSDate().toISOString(),
+    );
+    expect(starts.sort()).toEqual([
+      '2027-06-07T07:30:00.000Z',
+      '2027-06-08T07:30:00.000Z',
+      '2027-06-09T07:30:00.000Z',
+      '2027-06-10T07:30:00.000Z',
+    ]);
+    expect(events[0]!.getFirstPropertyValue('summary') as string).toContain('Vitale Weekcyclus Planners');
+
+    const tampered = await fetch(`${service.url}${url.pathname.replace('nl.ics', 'en.ics')}${url.search}`);
+    expect(tampered.status).toBe(404);
+    const forged = await fetch(`${service.url}${url.pathname}?exp=99999999999&sig=${'A'.repeat(43)}`);
+    expect(forged.status).toBe(404);
+  });
+
+  it("shows the planned sessions in each member's tab", async () => {
+    const me = await callTabApi(service, 'GET', '/api/tab/me', `Dev ${TENANT_ID}:${members[2].aadObjectId}`);
+    const upcoming = (me.body as { upcomingSessions: { circleName: string; start: string }[] })
+      .upcomingSessions;
+    expect(upcoming.length).toBeGreaterThanOrEqual(4);
+    expect(upcoming[0]).toMatchObject({ circleName: 'Planners', start: '2027-05-10T07:30:00.000Z' });
+  });
+
+  it.each([
+    ['a time outside working hours', { time: '22:00' }, 'Kies een tijd tussen 07:00 en 19:00.'],
+    ['too many cycles', { cycles: '60' }, 'Kies 1 tot 52 cycli.'],
+    [
+      'a pause that ends before it starts',
+      { pauseFrom: '2027-07-10', pauseTo: '2027-07-01' },
+      'De pauze moet',
+    ],
+  ])('refuses %s on the form, planning nothing', async (_what, change, reason) => {
+    const before = await cycles().countDocuments({});
+    const answer = await execute(members[0], 'plan.preview', { ...inputs, ...change });
+    expect(answer.text).toContain(reason);
+    expect(answer.text).toContain('Plan een Vitale Weekcyclus');
+    expect(await cycles().countDocuments({})).toBe(before);
+  });
+
+  it.each([
+    ['a malformed date', { week: 'next monday' }],
+    ['a forged submission id', { submissionId: 'x' }],
+    ['a number as text far too long', { cycles: '99999999' }],
+  ])('refuses forged confirmation data with %s', async (_what, forged) => {
+    const before = await cycles().countDocuments({});
+    const answer = await execute(members[0], 'plan.confirm', {
+      ...inputs,
+      submissionId: '3b8a0f6e-3c1e-4b65-8f0e-1f6d2c9b7a10',
+      ...forged,
+    });
+    expect(answer.text).toContain('gegevens die ik niet kan lezen');
+    expect(await cycles().countDocuments({})).toBe(before);
+  });
+
+  it('needs a circle in the chat', async () => {
+    const lonely = groupConversation();
+    const card = await say(members[0], 'plan', lonely);
+    expect(JSON.stringify(card)).toContain('Deze chat heeft nog geen Prof-cirkel');
+  });
+});
