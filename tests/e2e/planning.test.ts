@@ -227,4 +227,116 @@ describe('planning Vitale Weekcycli', () => {
     const card = await say(members[0], 'plan', lonely);
     expect(JSON.stringify(card)).toContain('Deze chat heeft nog geen Prof-cirkel');
   });
+
+  describe('changing a planned cycle', () => {
+    const cycleOf = async (week: string) => (await cycles().findOne({ weekStart: week }))!;
+    let cycleId: string;
+
+    beforeAll(async () => {
+      cycleId = (await cycleOf('2027-05-10')).id as string;
+    });
+
+    it('offers each planned cycle on the plan card, and shows its sessions', async () => {
+      const form = await say(members[0], 'plan');
+      const manage = actionsOf(form).find((a) => a.verb === 'plan.manage' && a.data?.cycleId === cycleId)!;
+      expect(manage).toBeDefined();
+      const card = await execute(members[0], 'plan.manage', manage.data!);
+      expect(card.text).toContain('Cyclus in de week van 10 mei 2027');
+      expect(card.text).toContain('Sessie 2: dinsdag 11 mei, 09:30–10:30');
+    });
+
+    it('moves a session within its week, once, and refuses moves the rules do not allow', async () => {
+      const move = (dayIndex: number, toDate: string, time: string, version: number) =>
+        execute(members[0], 'plan.moveSession', {
+          cycleId,
+          version,
+          dayIndex: String(dayIndex),
+          toDate,
+          time,
+        });
+      const moved = await move(1, '2027-05-14', '14:00', 1);
+      expect(moved.text).toContain('Aangepast.');
+      expect(moved.text).toContain('Sessie 2: vrijdag 14 mei, 14:00–15:00');
+      const again = await move(1, '2027-05-14', '14:00', 1);
+      expect(again.text).toContain('Dat was al zo');
+      const stored = await cycleOf('2027-05-10');
+      expect(stored.version).toBe(2);
+      const session = (stored.sessions as { dayIndex: number; start: Date; sequence: number }[])[1]!;
+      expect(session).toMatchObject({ dayIndex: 1, sequence: 1 });
+      expect(session.start.toISOString()).toBe('2027-05-14T12:00:00.000Z');
+
+      expect((await move(2, '2027-05-15', '10:00', 2)).text).toContain('Dat is geen werkdag.');
+      expect((await move(2, '2027-05-18', '10:00', 2)).text).toContain(
+        'Een sessie blijft in de week van haar cyclus',
+      );
+      expect((await move(2, '2027-05-10', '11:00', 2)).text).toContain('Op die dag is al een andere sessie');
+      expect((await move(2, '2027-05-12', '21:00', 2)).text).toContain(
+        'Kies een tijd tussen 07:00 en 19:00.',
+      );
+      // A card that showed version 1 cannot change what version 2 says.
+      expect((await move(2, '2027-05-12', '11:00', 1)).text).toContain('De planning is intussen veranderd');
+      expect((await cycleOf('2027-05-10')).version).toBe(2);
+    });
+
+    it('cancels a session and then the whole cycle; the calendar file and the tab say so', async () => {
+      const cancelled = await execute(members[1], 'plan.cancelSession', { cycleId, version: 2, dayIndex: 2 });
+      expect(cancelled.text).toContain('Sessie 3: woensdag 12 mei, 09:30–10:30 (geannuleerd)');
+      const link = actionsOf(cancelled.card).find((a) => a.type === 'Action.OpenUrl')!.url!;
+      const ics = await (
+        await fetch(`${service.url}${new URL(link).pathname}${new URL(link).search}`)
+      ).text();
+      expect(ics.match(/STATUS:CANCELLED/g)).toHaveLength(1);
+
+      const all = await execute(members[1], 'plan.cancelCycle', { cycleId, version: 3 });
+      expect(all.text).toContain('Aangepast.');
+      const stored = await cycleOf('2027-05-10');
+      expect(stored.status).toBe('cancelled');
+      expect((stored.sessions as { status: string }[]).every((x) => x.status === 'cancelled')).toBe(true);
+      const again = await execute(members[1], 'plan.cancelCycle', { cycleId, version: 4 });
+      expect(again.text).toContain('Dat was al zo');
+
+      const me = await callTabApi(
+        service,
+        'GET',
+        '/api/tab/me',
+        `Dev ${TENANT_ID}:${members[2].aadObjectId}`,
+      );
+      const may = (
+        me.body as { upcomingSessions: { start: string; status: string; joinUrl?: string }[] }
+      ).upcomingSessions.filter((x) => x.start.startsWith('2027-05-1'));
+      expect(may.length).toBeGreaterThan(0);
+      expect(may.every((x) => x.status === 'cancelled')).toBe(true);
+    });
+
+    it("refuses changes from someone outside the circle, and a cycle of another chat's circle", async () => {
+      const outsider = person('Otto Buiten');
+      connector.rosters
+        .get(chat.id)!
+        .push({ id: `29:${outsider.aadObjectId}`, name: outsider.name, aadObjectId: outsider.aadObjectId });
+      const other = (await cycleOf('2027-05-24')).id as string;
+      const refused = await execute(outsider, 'plan.cancelCycle', { cycleId: other, version: 1 });
+      expect(refused.text).toContain('Alleen leden van de cirkel');
+      expect((await cycleOf('2027-05-24')).status).toBe('planned');
+
+      const elsewhere = groupConversation();
+      connector.rosters.set(
+        elsewhere.id,
+        members.map((p) => ({ id: `29:${p.aadObjectId}`, name: p.name, aadObjectId: p.aadObjectId })),
+      );
+      const form = await say(members[0], 'cirkel', elsewhere);
+      await execute(
+        members[0],
+        'circle.form',
+        {
+          ...actionsOf(form).find((a) => a.verb === 'circle.form')!.data,
+          name: 'Andere cirkel',
+          members: members.map((p) => p.aadObjectId).join(','),
+        },
+        elsewhere,
+      );
+      const forged = await execute(members[0], 'plan.cancelCycle', { cycleId: other, version: 1 }, elsewhere);
+      expect(forged.text).toContain('Deze cyclus bestaat niet (meer) in deze chat.');
+      expect((await cycleOf('2027-05-24')).status).toBe('planned');
+    });
+  });
 });

@@ -11,7 +11,12 @@ import { helpCard } from '../../bot/src/features/help/help.card';
 import { addCard, circleCard, formCard } from '../../bot/src/features/circles/circle.card';
 import type { Circle } from '../../bot/src/domain/circle';
 import { planRhythm } from '../../bot/src/domain/cycle-calendar';
-import { planConfirmedCard, planFormCard, planPreviewCard } from '../../bot/src/features/cycles/plan.card';
+import {
+  manageCycleCard,
+  planConfirmedCard,
+  planFormCard,
+  planPreviewCard,
+} from '../../bot/src/features/cycles/plan.card';
 import { groupIntroCard, welcomeCard } from '../../bot/src/features/welcome/welcome.card';
 
 // The Adaptive Cards SDK's own parser (the library Teams' renderers are built on), in its CommonJS build.
@@ -156,6 +161,46 @@ describe.each(locales)('cards in %s', (locale) => {
           complete: false,
           values,
           submissionId: 's',
+        }),
+      ] as [string, AdaptiveCard];
+    })(),
+    (() => {
+      const plan = planRhythm({
+        firstWeek: '2027-05-10',
+        everyWeeks: 1,
+        cycles: 1,
+        timeOfDay: '09:00',
+        now: new Date('2026-11-26T10:00:00Z'),
+      });
+      if (!plan.ok) throw new Error('plan expected');
+      const proposal = plan.cycles[0]!;
+      const cycle = {
+        id: 'c',
+        tenantId: 't',
+        circleId: 'c1',
+        circleName: 'X',
+        memberAadObjectIds: [],
+        weekStart: proposal.week,
+        status: 'planned' as const,
+        timeZone: proposal.timeZone,
+        timeOfDay: '09:00',
+        durationMinutes: 60,
+        planSubmissionId: 's',
+        version: 3,
+        createdAt: new Date(),
+        updatedAt: new Date(),
+        sessions: proposal.sessions.map((x, i) => ({
+          ...x,
+          status: i === 1 ? ('cancelled' as const) : ('planned' as const),
+          sequence: 0,
+        })),
+      };
+      return [
+        'plan: manage a cycle',
+        manageCycleCard(t, locale, circle, cycle, {
+          now: new Date('2026-11-26T10:00:00Z'),
+          notice: 'plan.refused.day_taken',
+          calendarLink: 'https://x.example/a.ics',
         }),
       ] as [string, AdaptiveCard];
     })(),

@@ -16,4 +16,8 @@ export const VERBS = {
   planPreview: 'plan.preview',
   planConfirm: 'plan.confirm',
   planChange: 'plan.change',
+  planManage: 'plan.manage',
+  planCancelCycle: 'plan.cancelCycle',
+  planCancelSession: 'plan.cancelSession',
+  planMoveSession: 'plan.moveSession',
 } as const;

@@ -2,8 +2,10 @@ import type { Circle } from './circle';
 import { CIRCLE_LIMITS } from './circle';
 import type { CycleStatus, SessionStatus } from './cycle';
 import {
+  moveSession,
   planRhythm,
   type HolidayCalendar,
+  type MoveResult,
   type Pause,
   type RhythmPlan,
   type StartDay,
@@ -61,6 +63,8 @@ export interface CycleRepository {
   create(cycle: PlannedCycle): Promise<boolean>;
   findByCircleWeek(tenantId: string, circleId: string, weekStart: string): Promise<PlannedCycle | undefined>;
   findById(tenantId: string, id: string): Promise<PlannedCycle | undefined>;
+  /** Saves `cycle` as version expectedVersion + 1; false when the stored version moved on. */
+  update(cycle: PlannedCycle, expectedVersion: number): Promise<boolean>;
   /** The circle's cycles from this week on, earliest first. */
   listForCircle(tenantId: string, circleId: string, fromWeek: string): Promise<PlannedCycle[]>;
 }
@@ -74,6 +78,25 @@ export type ConfirmOutcome =
       alreadyPlanned: string[];
     }
   | { kind: 'refused'; reason: 'too_few_members' | Exclude<RhythmPlan, { ok: true }>['reason'] };
+
+/** What can change in a planned cycle, as a card asks for it. */
+export type CycleChange =
+  | { kind: 'cancel_cycle' }
+  | { kind: 'cancel_session'; dayIndex: number }
+  | { kind: 'move_session'; dayIndex: number; toDate: string; timeOfDay: string };
+
+export type ChangeOutcome =
+  | { kind: 'changed'; cycle: PlannedCycle; before: PlannedCycle }
+  /** Already so (a resent card, or someone else did the same): nothing changed. */
+  | { kind: 'unchanged'; cycle: PlannedCycle }
+  | { kind: 'not_found' }
+  /** The cycle changed in between (another member's card); nothing changed. */
+  | { kind: 'conflict'; cycle: PlannedCycle }
+  | {
+      kind: 'refused';
+      cycle: PlannedCycle;
+      reason: Exclude<MoveResult, { ok: true }>['reason'] | 'nothing_left';
+    };
 
 export class CyclePlanner {
   constructor(
@@ -137,6 +160,104 @@ export class CyclePlanner {
     return { kind: 'planned', cycles: planned, alreadyPlanned };
   }
 
+  /**
+   * Cancels a cycle or one session, or moves a session within its week (cycle-calendar's rules). Guarded by
+   * the version the card showed: an older card never overwrites a newer plan. Sessions that have started
+   * are left as they are. Each changed session's `sequence` goes up, so calendars update in place.
+   */
+  async change(
+    tenantId: string,
+    cycleId: string,
+    expectedVersion: number,
+    change: CycleChange,
+  ): Promise<ChangeOutcome> {
+    const cycle = await this.cycles.findById(tenantId, cycleId);
+    if (!cycle) return { kind: 'not_found' };
+    const now = this.options.clock();
+    const notStarted = (s: PlannedSession) => s.status === 'planned' && s.start > now;
+    let sessions: PlannedSession[];
+    switch (change.kind) {
+      case 'cancel_cycle': {
+        if (!cycle.sessions.some(notStarted)) {
+          return cycle.status === 'cancelled' || cycle.sessions.every((s) => s.status === 'cancelled')
+            ? { kind: 'unchanged', cycle }
+            : { kind: 'refused', cycle, reason: 'session_started' };
+        }
+        sessions = cycle.sessions.map((s) =>
+          notStarted(s) ? { ...s, status: 'cancelled' as const, sequence: s.sequence + 1 } : s,
+        );
+        break;
+      }
+      case 'cancel_session': {
+        const session = cycle.sessions.find((s) => s.dayIndex === change.dayIndex);
+        if (!session) return { kind: 'refused', cycle, reason: 'unknown_session' };
+        if (session.status === 'cancelled') return { kind: 'unchanged', cycle };
+        if (!notStarted(session)) return { kind: 'refused', cycle, reason: 'session_started' };
+        sessions = cycle.sessions.map((s) =>
+          s.dayIndex === change.dayIndex
+            ? { ...s, status: 'cancelled' as const, sequence: s.sequence + 1 }
+            : s,
+        );
+        break;
+      }
+      case 'move_session': {
+        const moved = moveSession({
+          sessions: cycle.sessions,
+          dayIndex: change.dayIndex,
+          toDate: change.toDate,
+          timeOfDay: change.timeOfDay,
+          timeZone: cycle.timeZone,
+          now,
+          holidays: this.options.holidays,
+        });
+        if (!moved.ok) {
+          const current = cycle.sessions.find((s) => s.dayIndex === change.dayIndex);
+          // The same move again (a resent card) is not a problem.
+          if (moved.reason === 'day_taken' && moved.takenBy === change.dayIndex)
+            return { kind: 'unchanged', cycle };
+          if (
+            current &&
+            current.date === change.toDate &&
+            sameLocalTime(current, change.timeOfDay, cycle.timeZone)
+          ) {
+            return { kind: 'unchanged', cycle };
+          }
+          return { kind: 'refused', cycle, reason: moved.reason };
+        }
+        const target = cycle.sessions.find((s) => s.dayIndex === change.dayIndex);
+        // Already there (a resent card): nothing to do, whichever version the card showed.
+        if (target && target.start.getTime() === moved.session.start.getTime())
+          return { kind: 'unchanged', cycle };
+        sessions = cycle.sessions.map((s) =>
+          s.dayIndex === change.dayIndex
+            ? {
+                ...s,
+                date: moved.session.date,
+                start: moved.session.start,
+                end: moved.session.end,
+                sequence: s.sequence + 1,
+              }
+            : s,
+        );
+        break;
+      }
+    }
+    if (cycle.version !== expectedVersion) return { kind: 'conflict', cycle };
+    const allCancelled = sessions.every((s) => s.status === 'cancelled');
+    const next: PlannedCycle = {
+      ...cycle,
+      sessions,
+      status: allCancelled ? 'cancelled' : cycle.status,
+      version: cycle.version + 1,
+      updatedAt: now,
+    };
+    if (!(await this.cycles.update(next, expectedVersion))) {
+      const latest = await this.cycles.findById(tenantId, cycleId);
+      return latest ? { kind: 'conflict', cycle: latest } : { kind: 'not_found' };
+    }
+    return { kind: 'changed', cycle: next, before: cycle };
+  }
+
   findById(tenantId: string, id: string): Promise<PlannedCycle | undefined> {
     return this.cycles.findById(tenantId, id);
   }
@@ -144,4 +265,14 @@ export class CyclePlanner {
   listForCircle(tenantId: string, circleId: string, fromWeek: string): Promise<PlannedCycle[]> {
     return this.cycles.listForCircle(tenantId, circleId, fromWeek);
   }
+}
+
+function sameLocalTime(session: PlannedSession, timeOfDay: string, timeZone: string): boolean {
+  const local = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  }).format(session.start);
+  return local === timeOfDay;
 }

@@ -47,6 +47,13 @@ export class MongoCyclePlanRepository implements CycleRepository {
     return doc ? strip(doc) : undefined;
   }
 
+  async update(cycle: PlannedCycle, expectedVersion: number): Promise<boolean> {
+    // Guarded by version: atomic on MongoDB; FerretDB 1.24 runs filter and write as two steps.
+    const _id = cycleKey(cycle.tenantId, cycle.circleId, cycle.weekStart);
+    const result = await this.collection.updateOne({ _id, version: expectedVersion }, { $set: cycle });
+    return result.matchedCount === 1;
+  }
+
   async listForCircle(tenantId: string, circleId: string, fromWeek: string): Promise<PlannedCycle[]> {
     const docs = await this.collection
       .find({ tenantId, circleId, weekStart: { $gte: fromWeek } })

@@ -85,11 +85,20 @@ export function planFormCard(
     ...(options.planned.length > 0
       ? [
           subheading(t('plan.upcoming.title', { circle: circle.name })),
-          paragraph(
-            options.planned
-              .map((c) => t('plan.preview.cycle', { week: formatWeek(c.weekStart, locale) }))
-              .join(' · '),
-          ),
+          {
+            type: 'ActionSet',
+            actions: options.planned.slice(0, 6).map((c) => ({
+              type: 'Action.Execute',
+              verb: VERBS.planManage,
+              title: t('plan.action.manage', { week: formatWeek(c.weekStart, locale) }),
+              data: { cycleId: c.id },
+              fallback: {
+                type: 'Action.Submit',
+                title: t('plan.action.manage', { week: formatWeek(c.weekStart, locale) }),
+                data: { cycleId: c.id, verb: VERBS.planManage },
+              },
+            })),
+          },
         ]
       : []),
     {
@@ -284,6 +293,135 @@ export function planConfirmedCard(
           ],
         },
       ]),
+    ],
+  });
+}
+
+const STATUS_KEYS = {
+  cancelled: 'plan.manage.status.cancelled',
+  started: 'plan.manage.status.started',
+  ended: 'plan.manage.status.ended',
+} as const;
+
+/** One planned cycle with what can still change: cancel a session or the cycle, move a session in its week. */
+export function manageCycleCard(
+  t: Translate,
+  locale: Locale,
+  circle: Circle,
+  cycle: PlannedCycle,
+  options: { now: Date; notice?: MessageKey; calendarLink: string },
+): AdaptiveCard {
+  const open = cycle.sessions.filter((s) => s.status === 'planned' && s.start > options.now);
+  const ids = { cycleId: cycle.id, version: cycle.version };
+  const rows: CardElement[] = cycle.sessions.map((s) => {
+    const when = formatSession(s.start, s.end, cycle.timeZone, locale);
+    const state =
+      s.status === 'planned'
+        ? s.start > options.now
+          ? ''
+          : ` (${t(STATUS_KEYS.started)})`
+        : ` (${t(STATUS_KEYS[s.status])})`;
+    return {
+      type: 'ColumnSet',
+      columns: [
+        {
+          type: 'Column',
+          width: 'stretch',
+          verticalContentAlignment: 'Center',
+          items: [paragraph(`${t('plan.preview.session', { n: s.dayIndex + 1, when })}${state}`)],
+        },
+        {
+          type: 'Column',
+          width: 'auto',
+          items: open.includes(s)
+            ? [
+                {
+                  type: 'ActionSet',
+                  actions: [
+                    executeAction(
+                      t('plan.manage.cancelSession', { n: s.dayIndex + 1 }),
+                      VERBS.planCancelSession,
+                      { ...ids, dayIndex: s.dayIndex },
+                    ),
+                  ],
+                },
+              ]
+            : [],
+        },
+      ],
+    };
+  });
+  const first = open[0];
+  return adaptiveCard({
+    fallbackText: t('plan.manage.title', { week: formatWeek(cycle.weekStart, locale) }),
+    speak: t('plan.manage.title', { week: formatWeek(cycle.weekStart, locale) }),
+    body: [
+      heading(t('plan.manage.title', { week: formatWeek(cycle.weekStart, locale) })),
+      plainText(circle.name, { weight: 'Bolder' }),
+      ...(options.notice
+        ? [
+            {
+              type: 'TextBlock',
+              text: t(options.notice),
+              wrap: true,
+              weight: 'Bolder',
+              ...(options.notice.startsWith('plan.refused') || options.notice === 'plan.conflict'
+                ? { color: 'Attention' }
+                : {}),
+            },
+          ]
+        : []),
+      ...rows,
+      ...(first
+        ? [
+            subheading(t('plan.manage.moveHeading')),
+            {
+              type: 'Input.ChoiceSet',
+              id: 'dayIndex',
+              label: t('plan.manage.field.session'),
+              value: String(first.dayIndex),
+              choices: open.map((s) => ({
+                title: t('plan.preview.session', {
+                  n: s.dayIndex + 1,
+                  when: formatSession(s.start, s.end, cycle.timeZone, locale),
+                }),
+                value: String(s.dayIndex),
+              })),
+            },
+            {
+              type: 'Input.Date',
+              id: 'toDate',
+              label: t('plan.manage.field.toDate'),
+              value: first.date,
+              isRequired: true,
+              errorMessage: t('plan.refused.invalid_date'),
+            },
+            {
+              type: 'Input.Time',
+              id: 'time',
+              label: t('plan.manage.field.time', { zone: cycle.timeZone }),
+              value: cycle.timeOfDay,
+              min: '07:00',
+              max: '19:00',
+              isRequired: true,
+              errorMessage: t('plan.refused.invalid_time'),
+            },
+            {
+              type: 'ActionSet',
+              actions: [executeAction(t('plan.manage.move'), VERBS.planMoveSession, ids, 'positive')],
+            },
+          ]
+        : []),
+    ],
+    actions: [
+      {
+        type: 'Action.OpenUrl',
+        title: t('plan.action.ics', { week: formatWeek(cycle.weekStart, locale) }),
+        url: options.calendarLink,
+      },
+      ...(open.length > 0
+        ? [executeAction(t('plan.manage.cancelCycle'), VERBS.planCancelCycle, ids, 'destructive')]
+        : []),
     ],
   });
 }

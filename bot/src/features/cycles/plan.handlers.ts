@@ -8,8 +8,24 @@ import type { Circle } from '../../domain/circle';
 import { addWeeks, cyclesToReach, weekOf } from '../../domain/cycle-calendar';
 import { conversationKind, localeOf, tenantIdOf, turnLogger } from '../shared/activity';
 import type { FeatureDeps } from '../shared/deps';
-import { planConfirmedCard, planFormCard, planPreviewCard, type PlanValues } from './plan.card';
-import { confirmPlanData, planCardData, toPlanRequest, valuesOf } from './plan.schema';
+import type { CycleChange } from '../../domain/cycle-planner.service';
+import {
+  manageCycleCard,
+  planConfirmedCard,
+  planFormCard,
+  planPreviewCard,
+  type PlanValues,
+} from './plan.card';
+import {
+  confirmPlanData,
+  cycleChangeData,
+  manageCycleData,
+  moveSessionData,
+  planCardData,
+  sessionChangeData,
+  toPlanRequest,
+  valuesOf,
+} from './plan.schema';
 
 /** Planning a circle's Vitale Weekcycli from its chat: a form, the dates to check, then the confirmation. */
 export function registerPlanning(app: Application<TurnState>, deps: FeatureDeps): void {
@@ -132,6 +148,84 @@ export function registerPlanning(app: Application<TurnState>, deps: FeatureDeps)
     );
   };
 
+  /**
+   * A cycle of this chat's circle, for one of its members: a cycle id from another circle (a forged or
+   * misplaced card) is "not found", and someone outside the circle may look but not change.
+   */
+  const cycleFor = async (context: TurnContext, cycleId: string) => {
+    const circle = await circleOf(context);
+    if (!circle) return { error: 'plan.noCircle' as const };
+    const cycle = await deps.planner.findById(circle.tenantId, cycleId);
+    if (!cycle || cycle.circleId !== circle.id) return { error: 'plan.notFound' as const };
+    const me = context.activity.from?.aadObjectId?.toLowerCase();
+    const member = circle.members.some((m) => m.aadObjectId.toLowerCase() === me);
+    return { circle, cycle, member, error: undefined };
+  };
+
+  const manage = async (context: TurnContext, raw: unknown): Promise<AdaptiveCard> => {
+    const parsed = manageCycleData.safeParse(raw);
+    if (!parsed.success) return text(context, 'plan.badData');
+    const found = await cycleFor(context, parsed.data.cycleId);
+    if (found.error !== undefined) return text(context, found.error);
+    const locale = localeFor(context);
+    return manageCycleCard(translator(locale), locale, found.circle, found.cycle, {
+      now: deps.clock(),
+      calendarLink: deps.calendarLink(found.cycle, locale),
+    });
+  };
+
+  const changeCycle = async (context: TurnContext, raw: unknown, verb: string): Promise<AdaptiveCard> => {
+    let request: { cycleId: string; version: number; change: CycleChange } | undefined;
+    if (verb === VERBS.planCancelCycle) {
+      const parsed = cycleChangeData.safeParse(raw);
+      if (parsed.success) request = { ...parsed.data, change: { kind: 'cancel_cycle' } };
+    } else if (verb === VERBS.planCancelSession) {
+      const parsed = sessionChangeData.safeParse(raw);
+      if (parsed.success)
+        request = { ...parsed.data, change: { kind: 'cancel_session', dayIndex: parsed.data.dayIndex } };
+    } else {
+      const parsed = moveSessionData.safeParse(raw);
+      if (parsed.success) {
+        const { dayIndex, toDate, time } = parsed.data;
+        request = { ...parsed.data, change: { kind: 'move_session', dayIndex, toDate, timeOfDay: time } };
+      }
+    }
+    if (!request) return text(context, 'plan.badData');
+    const found = await cycleFor(context, request.cycleId);
+    if (found.error !== undefined) return text(context, found.error);
+    const locale = localeFor(context);
+    const t = translator(locale);
+    const card = (cycle: typeof found.cycle, notice: MessageKey) =>
+      manageCycleCard(t, locale, found.circle, cycle, {
+        now: deps.clock(),
+        notice,
+        calendarLink: deps.calendarLink(cycle, locale),
+      });
+    if (!found.member) return card(found.cycle, 'plan.notMember');
+    const outcome = await deps.planner.change(
+      found.circle.tenantId,
+      request.cycleId,
+      request.version,
+      request.change,
+    );
+    turnLogger(context, deps.logger).info(
+      { outcome: outcome.kind, change: request.change.kind },
+      'cycle change',
+    );
+    switch (outcome.kind) {
+      case 'changed':
+        return card(outcome.cycle, 'plan.changed');
+      case 'unchanged':
+        return card(outcome.cycle, 'plan.unchanged');
+      case 'conflict':
+        return card(outcome.cycle, 'plan.conflict');
+      case 'refused':
+        return card(outcome.cycle, `plan.refused.${outcome.reason}`);
+      case 'not_found':
+        return text(context, 'plan.notFound');
+    }
+  };
+
   const reply = async (context: TurnContext, card: AdaptiveCard) => {
     await context.sendActivity(MessageFactory.attachment(toAttachment(card)));
   };
@@ -140,6 +234,16 @@ export function registerPlanning(app: Application<TurnState>, deps: FeatureDeps)
   app.adaptiveCards.actionExecute(VERBS.planPreview, async (context, _s, data) => preview(context, data));
   app.adaptiveCards.actionExecute(VERBS.planConfirm, async (context, _s, data) => confirm(context, data));
   app.adaptiveCards.actionExecute(VERBS.planChange, async (context, _s, data) => change(context, data));
+  app.adaptiveCards.actionExecute(VERBS.planManage, async (context, _s, data) => manage(context, data));
+  app.adaptiveCards.actionSubmit(VERBS.planManage, async (context, _s, data) =>
+    reply(context, await manage(context, data)),
+  );
+  for (const verb of [VERBS.planCancelCycle, VERBS.planCancelSession, VERBS.planMoveSession]) {
+    app.adaptiveCards.actionExecute(verb, async (context, _s, data) => changeCycle(context, data, verb));
+    app.adaptiveCards.actionSubmit(verb, async (context, _s, data) =>
+      reply(context, await changeCycle(context, data, verb)),
+    );
+  }
   app.adaptiveCards.actionSubmit(VERBS.planPreview, async (context, _s, data) =>
     reply(context, await preview(context, data)),
   );

@@ -55,3 +55,19 @@ export function valuesOf(data: PlanCardData): Record<string, string> {
     pauseTo: data.pauseTo,
   };
 }
+
+const dayIndex = z.union([z.string().regex(/^[0-3]$/), z.number().int().min(0).max(3)]).transform(Number);
+
+export const manageCycleData = z.object({ cycleId: z.string().uuid() });
+
+export const cycleChangeData = z.object({
+  cycleId: z.string().uuid(),
+  version: z.union([z.string().regex(/^\d{1,9}$/), z.number().int().min(0)]).transform(Number),
+});
+
+export const sessionChangeData = cycleChangeData.extend({ dayIndex });
+
+export const moveSessionData = sessionChangeData.extend({
+  toDate: isoDate,
+  time: z.string().regex(/^\d{2}:\d{2}$/),
+});
