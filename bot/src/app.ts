@@ -5,6 +5,7 @@ import { translator } from './cards/i18n';
 import { isDomainError } from './domain/errors';
 import { registerCircles } from './features/circles/circle.handlers';
 import { registerPlanning } from './features/cycles/plan.handlers';
+import { registerMeetings } from './features/meetings/meeting.handlers';
 import { registerFallback, registerHelp } from './features/help/help.handlers';
 import { localeOf, turnLogger } from './features/shared/activity';
 import type { FeatureDeps } from './features/shared/deps';
@@ -28,6 +29,8 @@ export function createApp({ adapter, storage, deps }: AppParts): Application<Tur
     longRunningMessages: false,
   });
 
+  // Before the welcome: a meeting chat gets the meeting's link card instead of the general introduction.
+  registerMeetings(app, deps);
   registerWelcome(app, deps);
   registerHelp(app, deps);
   registerTraject(app, deps);

@@ -9,6 +9,7 @@ import { CircleService } from './domain/circle.service';
 import { CyclePlanner } from './domain/cycle-planner.service';
 import { calendarLink, registerCalendarRoutes } from './http/calendar.routes';
 import { MongoCyclePlanRepository } from './store/mongo-cycle-plan.repository';
+import { MongoMeetingLinkRepository } from './store/mongo-meeting-link.repository';
 import { DataRightsService } from './domain/data-rights.service';
 import { LedgerService } from './domain/ledger.service';
 import { TrajectService } from './domain/traject.service';
@@ -136,6 +137,7 @@ export async function startService(config: Config, logger: Logger = createLogger
         ledger,
         circles,
         planner,
+        meetingLinks: new MongoMeetingLinkRepository(db),
         calendarLink: (cycle, locale) =>
           calendarLink(
             { publicUrl: config.publicUrl, secret: config.linkSigningSecret, clock },

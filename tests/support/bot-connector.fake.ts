@@ -112,7 +112,24 @@ export class FakeBotConnector {
    * `GET v3/conversations/{id}/pagedmembers?pageSize=&continuationToken=` (a page of members and a token for
    * the next) and `GET v3/conversations/{id}/members/{memberId}`, as Teams answers them.
    */
+  /** Teams meetings by id, as `GET v1/meetings/{meetingId}` describes them (MeetingInfo). */
+  readonly meetings = new Map<
+    string,
+    {
+      details: { id: string; joinUrl: string; title: string; msGraphResourceId?: string; type?: string };
+      conversation?: { id: string };
+      organizer?: { id: string; aadObjectId?: string };
+    }
+  >();
+
   private answerRoster(url: URL, res: ServerResponse): boolean {
+    const meeting = /^\/v1\/meetings\/([^/]+)$/.exec(url.pathname);
+    if (meeting) {
+      const info = this.meetings.get(decodeURIComponent(meeting[1]!));
+      res.writeHead(info ? 200 : 404, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(info ?? { error: { code: 'NotFound', message: 'meeting not found' } }));
+      return true;
+    }
     const paged = /^\/v3\/conversations\/([^/]+)\/pagedmembers$/.exec(url.pathname);
     const single = /^\/v3\/conversations\/([^/]+)\/members\/([^/]+)$/.exec(url.pathname);
     const conversationId = decodeURIComponent((paged ?? single)?.[1] ?? '');

@@ -35,6 +35,11 @@ export const COMMANDS = {
     words: { nl: ['plan', 'plan cyclus', 'planning'], en: ['plan', 'plan cycle', 'planning'] },
     description: 'help.command.plan',
   },
+  link: {
+    id: 'link',
+    words: { nl: ['koppel', 'koppelen'], en: ['link'] },
+    description: 'help.command.link',
+  },
 } as const satisfies Record<string, CommandSpec>;
 
 export const ALL_COMMANDS: readonly CommandSpec[] = Object.values(COMMANDS);

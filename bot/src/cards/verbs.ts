@@ -20,4 +20,5 @@ export const VERBS = {
   planCancelCycle: 'plan.cancelCycle',
   planCancelSession: 'plan.cancelSession',
   planMoveSession: 'plan.moveSession',
+  meetingLink: 'meeting.link',
 } as const;

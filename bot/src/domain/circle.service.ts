@@ -56,6 +56,12 @@ export class CircleService {
     return circle?.status === 'formed' ? circle : undefined;
   }
 
+  /** A formed circle by its id. */
+  async findById(tenantId: string, circleId: string): Promise<Circle | undefined> {
+    const circle = await this.circles.findById(tenantId, circleId);
+    return circle?.status === 'formed' ? circle : undefined;
+  }
+
   async listForMember(tenantId: string, aadObjectId: string): Promise<Circle[]> {
     return (await this.circles.listForMember(tenantId, aadObjectId)).filter((c) => c.status === 'formed');
   }

@@ -103,6 +103,7 @@ export function membersFromRoster(
 
 export interface CircleRepository {
   findByChat(tenantId: string, conversationId: string): Promise<Circle | undefined>;
+  findById(tenantId: string, circleId: string): Promise<Circle | undefined>;
   /** False when the chat already has a circle (another submission formed it first). */
   create(circle: Circle): Promise<'created' | 'chat_taken' | 'name_taken'>;
   /** Saves `circle` as version expectedVersion + 1; false when the stored version moved on. */

@@ -63,6 +63,8 @@ export interface CycleRepository {
   create(cycle: PlannedCycle): Promise<boolean>;
   findByCircleWeek(tenantId: string, circleId: string, weekStart: string): Promise<PlannedCycle | undefined>;
   findById(tenantId: string, id: string): Promise<PlannedCycle | undefined>;
+  /** The cycle with a session whose Teams meeting has this join URL. */
+  findByJoinUrl(tenantId: string, joinUrl: string): Promise<PlannedCycle | undefined>;
   /** Saves `cycle` as version expectedVersion + 1; false when the stored version moved on. */
   update(cycle: PlannedCycle, expectedVersion: number): Promise<boolean>;
   /** The circle's cycles from this week on, earliest first. */
@@ -260,6 +262,10 @@ export class CyclePlanner {
 
   findById(tenantId: string, id: string): Promise<PlannedCycle | undefined> {
     return this.cycles.findById(tenantId, id);
+  }
+
+  findByJoinUrl(tenantId: string, joinUrl: string): Promise<PlannedCycle | undefined> {
+    return this.cycles.findByJoinUrl(tenantId, joinUrl);
   }
 
   listForCircle(tenantId: string, circleId: string, fromWeek: string): Promise<PlannedCycle[]> {

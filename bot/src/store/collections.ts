@@ -11,6 +11,7 @@ export const COLLECTIONS = {
   professionals: 'professionals',
   circles: 'circles',
   circlePlaces: 'circlePlaces',
+  meetingLinks: 'meetingLinks',
   trajects: 'trajects',
   ledgerEntries: 'ledgerEntries',
   cycles: 'cycles',
@@ -38,6 +39,7 @@ export const INDEXES: Readonly<Record<CollectionName, readonly IndexDescription[
     { key: { tenantId: 1, nameKey: 1 }, name: 'uniq_tenant_name_key', unique: true },
     // One circle per chat: its _id is `<tenantId>:<conversationId>`, found by _id.
     { key: { tenantId: 1, memberAadObjectIds: 1 }, name: 'by_member' },
+    { key: { tenantId: 1, id: 1 }, name: 'by_id' },
   ],
   // One traject per professional: its _id is the owner's `<tenantId>:<aadObjectId>`, unique by itself.
   trajects: [{ key: { tenantId: 1, ownerAadObjectId: 1 }, name: 'by_owner' }],
@@ -46,6 +48,8 @@ export const INDEXES: Readonly<Record<CollectionName, readonly IndexDescription[
   // A person's places in circles: `_id` is `<tenantId>:<aadObjectId>:<n>` for n below the configured
   // maximum, so taking a place is one unique insert (atomic on every MongoDB-protocol server).
   circlePlaces: [],
+  // Which circle a meeting chat belongs to: `_id` is `<tenantId>:<conversationId>`.
+  meetingLinks: [{ key: { tenantId: 1, circleId: 1 }, name: 'by_circle' }],
   cycles: [
     { key: { circleId: 1, weekStart: 1 }, name: 'uniq_circle_week', unique: true },
     // A cycle by its id (the calendar link).

@@ -33,6 +33,11 @@ export class MongoCircleRepository implements CircleRepository {
     return doc ? toCircle(doc) : undefined;
   }
 
+  async findById(tenantId: string, circleId: string): Promise<Circle | undefined> {
+    const doc = await this.circles.findOne({ tenantId, id: circleId });
+    return doc ? toCircle(doc) : undefined;
+  }
+
   async create(circle: Circle): Promise<'created' | 'chat_taken' | 'name_taken'> {
     try {
       await this.circles.insertOne(toDocument(circle));

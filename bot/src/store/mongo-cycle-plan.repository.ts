@@ -8,7 +8,17 @@ import { isDuplicateKeyError } from './mongo-errors';
  * tab) plus the planning fields. `_id` is `<tenantId>:<circleId>:<weekStart>`: one cycle per circle and
  * week, claimed by one insert, so two confirmations at once cannot both plan the same week.
  */
-type CycleDocument = PlannedCycle & { _id: string };
+type CycleDocument = PlannedCycle & {
+  _id: string;
+  /** The sessions' join URLs as a flat array, so a meeting is found by its join URL with one simple filter. */
+  joinUrls: string[];
+};
+
+const toDocument = (cycle: PlannedCycle): CycleDocument => ({
+  _id: cycleKey(cycle.tenantId, cycle.circleId, cycle.weekStart),
+  ...cycle,
+  joinUrls: cycle.sessions.flatMap((s) => (s.joinUrl ? [s.joinUrl] : [])),
+});
 
 const cycleKey = (tenantId: string, circleId: string, weekStart: string) =>
   `${tenantId}:${circleId}:${weekStart}`;
@@ -22,10 +32,7 @@ export class MongoCyclePlanRepository implements CycleRepository {
 
   async create(cycle: PlannedCycle): Promise<boolean> {
     try {
-      await this.collection.insertOne({
-        _id: cycleKey(cycle.tenantId, cycle.circleId, cycle.weekStart),
-        ...cycle,
-      });
+      await this.collection.insertOne(toDocument(cycle));
       return true;
     } catch (err) {
       if (isDuplicateKeyError(err)) return false;
@@ -49,9 +56,14 @@ export class MongoCyclePlanRepository implements CycleRepository {
 
   async update(cycle: PlannedCycle, expectedVersion: number): Promise<boolean> {
     // Guarded by version: atomic on MongoDB; FerretDB 1.24 runs filter and write as two steps.
-    const _id = cycleKey(cycle.tenantId, cycle.circleId, cycle.weekStart);
-    const result = await this.collection.updateOne({ _id, version: expectedVersion }, { $set: cycle });
+    const { _id, ...fields } = toDocument(cycle);
+    const result = await this.collection.updateOne({ _id, version: expectedVersion }, { $set: fields });
     return result.matchedCount === 1;
+  }
+
+  async findByJoinUrl(tenantId: string, joinUrl: string): Promise<PlannedCycle | undefined> {
+    const doc = await this.collection.findOne({ tenantId, joinUrls: joinUrl });
+    return doc ? strip(doc) : undefined;
   }
 
   async listForCircle(tenantId: string, circleId: string, fromWeek: string): Promise<PlannedCycle[]> {
@@ -65,6 +77,6 @@ export class MongoCyclePlanRepository implements CycleRepository {
 }
 
 function strip(doc: CycleDocument): PlannedCycle {
-  const { _id, ...cycle } = doc;
+  const { _id, joinUrls: _joinUrls, ...cycle } = doc;
   return cycle;
 }

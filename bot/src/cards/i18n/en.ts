@@ -233,6 +233,22 @@ export const en: Record<MessageKey, string> = {
   'plan.refused.not_a_working_day': 'That is not a working day.',
   'plan.refused.day_taken': 'Another session of this cycle is on that day already.',
   'plan.refused.nothing_left': 'There is nothing left to cancel.',
+  'help.command.link': 'Link this meeting chat to your Prof-circle (in the chat of a Teams meeting).',
+  'meeting.linked.title': 'This meeting belongs to Prof-circle {circle}',
+  'meeting.linked.cycle': 'It is a session of the Vital Week Cycle in the week of {week}.',
+  'meeting.linked.body':
+    'When the session starts, I post the card here that steps you through the videoframe.',
+  'meeting.choose.title': 'Which Prof-circle does this meeting belong to?',
+  'meeting.choose.intro':
+    'Choose your circle; then I post the videoframe card in this chat when each session starts.',
+  'meeting.choose.field': 'Circle',
+  'meeting.choose.action': 'Link',
+  'meeting.noCircles':
+    "You are not in a Prof-circle yet. First form a circle in your circle's group chat (type **circle** there), then type **link** here.",
+  'meeting.notMeeting': 'This works in the chat of a Teams meeting. Add Werkplekleren+ to the meeting there.',
+  'meeting.notMember': 'Only members of that circle can link this meeting to it.',
+  'meeting.badData':
+    'This card sent data I cannot read, so nothing was linked. Type **link** for a new card.',
   'question.1': 'How can we as a group improve critical work situations?',
   'question.2': 'How can we as a group innovate critical work situations?',
   'question.3': 'How can we as a group do our work better, using AI?',

@@ -239,6 +239,23 @@ export const nl = {
   'plan.refused.not_a_working_day': 'Dat is geen werkdag.',
   'plan.refused.day_taken': 'Op die dag is al een andere sessie van deze cyclus.',
   'plan.refused.nothing_left': 'Er is niets meer te annuleren.',
+  'help.command.link': 'Koppel deze vergaderchat aan je Prof-cirkel (in de chat van een Teams-vergadering).',
+  'meeting.linked.title': 'Deze vergadering hoort bij Prof-cirkel {circle}',
+  'meeting.linked.cycle': 'Het is een sessie van de Vitale Weekcyclus in de week van {week}.',
+  'meeting.linked.body':
+    'Als de sessie begint, zet ik hier de kaart neer waarmee jullie de stappen van het videoframe doorlopen.',
+  'meeting.choose.title': 'Bij welke Prof-cirkel hoort deze vergadering?',
+  'meeting.choose.intro':
+    'Kies jullie cirkel; dan zet ik bij het begin van elke sessie de kaart van het videoframe in deze chat.',
+  'meeting.choose.field': 'Cirkel',
+  'meeting.choose.action': 'Koppel',
+  'meeting.noCircles':
+    'Je zit nog in geen Prof-cirkel. Vorm eerst een cirkel in de groepschat van jullie cirkel (typ daar **cirkel**), en typ dan hier **koppel**.',
+  'meeting.notMeeting':
+    'Dit werkt in de chat van een Teams-vergadering. Voeg Werkplekleren+ daar toe aan de vergadering.',
+  'meeting.notMember': 'Alleen leden van die cirkel kunnen deze vergadering eraan koppelen.',
+  'meeting.badData':
+    'Deze kaart stuurde gegevens die ik niet kan lezen, dus er is niets gekoppeld. Typ **koppel** voor een nieuwe kaart.',
   'question.1': 'Hoe kunnen we als groep kritieke werksituaties verbeteren?',
   'question.2': 'Hoe kunnen we als groep kritieke werksituaties innoveren?',
   'question.3': 'Hoe kunnen we als groep ons werk beter doen, met inzet van AI?',

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { LanguageModel } from '../../domain/ai';
 import type { CircleService } from '../../domain/circle.service';
 import type { CyclePlanner, PlannedCycle } from '../../domain/cycle-planner.service';
+import type { MeetingLinkRepository } from '../../domain/meeting-link';
 import type { EffectLedger } from '../../domain/effects';
 import type { Locale } from '../../domain/locale';
 import type { ProfessionalService } from '../../domain/professional.service';
@@ -28,6 +29,7 @@ export interface FeatureDeps {
   ledger: LedgerService;
   circles: CircleService;
   planner: CyclePlanner;
+  meetingLinks: MeetingLinkRepository;
   /** A signed link to a cycle's .ics file (http/calendar.routes.ts). */
   calendarLink: (cycle: PlannedCycle, locale: Locale) => string;
   /** A fresh random id (UUID), e.g. for a card submission. */
