@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod/v4';
+import type { GraphCalendarConfig } from './integrations/graph-calendar';
 import type { AiConfig } from './integrations/openai-model';
 
 /**
@@ -50,6 +51,15 @@ export const CONFIG_HINTS: Readonly<Record<string, string>> = {
     'the public base URL of this service as Teams reaches it, e.g. https://wpl.example.nl (unset: http://localhost:<PORT>)',
   TEAMS_APP_ID:
     "the Teams app's id from its manifest (a GUID); with it, buttons open the tab inside Teams instead of a browser",
+  GRAPH_ORGANIZER:
+    "the mailbox (user principal name or Entra object id) that organises the circles' Teams meetings; set it to use Microsoft Graph",
+  GRAPH_TENANT_ID: 'the Entra tenant id (GUID) of the app that calls Graph; default MicrosoftAppTenantId',
+  GRAPH_CLIENT_ID: 'the app (client) id (GUID) that calls Graph; default MicrosoftAppId',
+  GRAPH_CLIENT_SECRET: 'the client secret of that app; default MicrosoftAppPassword',
+  GRAPH_BASE_URL:
+    'an https base URL of Microsoft Graph, e.g. https://graph.microsoft.com (national clouds, tests)',
+  GRAPH_AUTHORITY_HOST: 'an https Entra ID authority host, e.g. https://login.microsoftonline.com',
+  GRAPH_TIMEOUT_MS: 'milliseconds one Graph call may take with its retries, from 1000 to 120000, e.g. 15000',
   AI_PROVIDER:
     "one of 'none', 'openai' (OpenAI or any OpenAI-compatible server), 'azure' (Azure OpenAI); unset: taken from which keys are set",
   OPENAI_API_KEY: 'the API key of OpenAI or of the OpenAI-compatible server',
@@ -137,6 +147,13 @@ const schema = z
         .optional(),
     ),
     TEAMS_APP_ID: z.preprocess(emptyToUndefined, z.string().trim().regex(GUID).optional()),
+    GRAPH_ORGANIZER: z.preprocess(emptyToUndefined, z.string().trim().min(3).max(320).optional()),
+    GRAPH_TENANT_ID: z.preprocess(emptyToUndefined, z.string().trim().regex(GUID).optional()),
+    GRAPH_CLIENT_ID: z.preprocess(emptyToUndefined, z.string().trim().regex(GUID).optional()),
+    GRAPH_CLIENT_SECRET: optionalString,
+    GRAPH_BASE_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https$/ }).optional()),
+    GRAPH_AUTHORITY_HOST: z.preprocess(emptyToUndefined, z.url({ protocol: /^https$/ }).optional()),
+    GRAPH_TIMEOUT_MS: integer(1000, 120_000, 15_000),
     AI_PROVIDER: z.preprocess(emptyToUndefined, z.enum(['none', 'openai', 'azure']).optional()),
     OPENAI_API_KEY: optionalString,
     OPENAI_BASE_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^https?$/ }).optional()),
@@ -184,6 +201,20 @@ const schema = z
         message:
           'must be false when MicrosoftAppId is set or NODE_ENV is production (it lets anyone pick an identity)',
       });
+    }
+    if (env.GRAPH_ORGANIZER) {
+      const missing = [
+        ['GRAPH_TENANT_ID', env.GRAPH_TENANT_ID ?? env.MicrosoftAppTenantId],
+        ['GRAPH_CLIENT_ID', env.GRAPH_CLIENT_ID ?? env.MicrosoftAppId],
+        ['GRAPH_CLIENT_SECRET', env.GRAPH_CLIENT_SECRET ?? env.MicrosoftAppPassword],
+      ].filter(([, value]) => !value);
+      for (const [name] of missing) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name!],
+          message: 'is required when GRAPH_ORGANIZER is set (or set the matching Microsoft App variable)',
+        });
+      }
     }
     const provider = aiProviderOf(env);
     if (provider === 'openai' && !env.OPENAI_API_KEY) {
@@ -320,6 +351,8 @@ export interface Config {
   /** The service's public base URL (no trailing slash), and the Teams app id for deep links. */
   publicUrl: string;
   teamsAppId: string | undefined;
+  /** Undefined: no Microsoft Graph; cycles get a calendar file instead of Teams meetings. */
+  graph: (GraphCalendarConfig & { organizer: string }) | undefined;
   /** Undefined: no AI model; the product says so where it would have offered one. */
   ai: AiConfig | undefined;
 }
@@ -387,6 +420,17 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     linkSigningSecret: e.LINK_SIGNING_SECRET ?? randomBytes(32).toString('base64url'),
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     teamsAppId: e.TEAMS_APP_ID,
+    graph: e.GRAPH_ORGANIZER
+      ? {
+          organizer: e.GRAPH_ORGANIZER,
+          tenantId: (e.GRAPH_TENANT_ID ?? e.MicrosoftAppTenantId)!,
+          clientId: (e.GRAPH_CLIENT_ID ?? e.MicrosoftAppId)!,
+          clientSecret: (e.GRAPH_CLIENT_SECRET ?? e.MicrosoftAppPassword)!,
+          graphBaseUrl: e.GRAPH_BASE_URL,
+          authorityHost: e.GRAPH_AUTHORITY_HOST,
+          timeoutMs: e.GRAPH_TIMEOUT_MS,
+        }
+      : undefined,
     ai: aiConfigOf(e),
   };
 }

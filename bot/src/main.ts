@@ -6,7 +6,9 @@ import { parseConfig, type Config } from './config';
 import { randomUUID } from 'node:crypto';
 import { ProfessionalService } from './domain/professional.service';
 import { CircleService } from './domain/circle.service';
+import { CalendarSync } from './domain/calendar-sync.service';
 import { CyclePlanner } from './domain/cycle-planner.service';
+import { createGraphCalendar } from './integrations/graph-calendar';
 import { calendarLink, registerCalendarRoutes } from './http/calendar.routes';
 import { MongoCyclePlanRepository } from './store/mongo-cycle-plan.repository';
 import { MongoMeetingLinkRepository } from './store/mongo-meeting-link.repository';
@@ -111,7 +113,16 @@ export async function startService(config: Config, logger: Logger = createLogger
       newId: randomUUID,
       maxCirclesPerMember: config.maxCirclesPerMember,
     });
-    const planner = new CyclePlanner(new MongoCyclePlanRepository(db), { clock, newId: randomUUID });
+    const cycleRepository = new MongoCyclePlanRepository(db);
+    const planner = new CyclePlanner(cycleRepository, { clock, newId: randomUUID });
+    const calendarSync = config.graph
+      ? new CalendarSync(cycleRepository, createGraphCalendar(config.graph), {
+          organizer: config.graph.organizer,
+          clock,
+        })
+      : undefined;
+    if (config.graph)
+      logger.info({ organizer: config.graph.organizer }, 'Microsoft Graph calendar configured');
     const dataRights = new DataRightsService({
       professionals: professionalRepository,
       trajects: trajectRepository,
@@ -138,6 +149,7 @@ export async function startService(config: Config, logger: Logger = createLogger
         circles,
         planner,
         meetingLinks: new MongoMeetingLinkRepository(db),
+        calendarSync,
         calendarLink: (cycle, locale) =>
           calendarLink(
             { publicUrl: config.publicUrl, secret: config.linkSigningSecret, clock },

@@ -27,6 +27,8 @@ export interface PlannedSession {
   sequence: number;
   joinUrl?: string;
   calendarEventId?: string;
+  /** The `sequence` the calendar event reflects (Microsoft Graph); below `sequence`: the event needs an update. */
+  calendarSequence?: number;
 }
 
 export interface PlannedCycle {

@@ -249,6 +249,9 @@ export const en: Record<MessageKey, string> = {
   'meeting.notMember': 'Only members of that circle can link this meeting to it.',
   'meeting.badData':
     'This card sent data I cannot read, so nothing was linked. Type **link** for a new card.',
+  'plan.graph':
+    "The sessions go into everyone's calendar as Teams meetings; the join links appear in the tab shortly. The calendar file works too.",
+  'plan.calendar.cancelComment': 'This session of the Vital Week Cycle is cancelled.',
   'question.1': 'How can we as a group improve critical work situations?',
   'question.2': 'How can we as a group innovate critical work situations?',
   'question.3': 'How can we as a group do our work better, using AI?',

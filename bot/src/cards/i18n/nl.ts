@@ -256,6 +256,9 @@ export const nl = {
   'meeting.notMember': 'Alleen leden van die cirkel kunnen deze vergadering eraan koppelen.',
   'meeting.badData':
     'Deze kaart stuurde gegevens die ik niet kan lezen, dus er is niets gekoppeld. Typ **koppel** voor een nieuwe kaart.',
+  'plan.graph':
+    'De sessies komen als Teams-vergaderingen in ieders agenda; de deelnamelinks staan zo in de tab. Het agenda-bestand kan ook.',
+  'plan.calendar.cancelComment': 'Deze sessie van de Vitale Weekcyclus gaat niet door.',
   'question.1': 'Hoe kunnen we als groep kritieke werksituaties verbeteren?',
   'question.2': 'Hoe kunnen we als groep kritieke werksituaties innoveren?',
   'question.3': 'Hoe kunnen we als groep ons werk beter doen, met inzet van AI?',

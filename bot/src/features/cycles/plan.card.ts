@@ -279,7 +279,7 @@ export function planConfirmedCard(
             ),
           ]
         : []),
-      ...(options.graph ? [] : [paragraph(t('plan.noGraph'), { subtle: true })]),
+      paragraph(t(options.graph ? 'plan.graph' : 'plan.noGraph'), { subtle: true }),
       ...options.cycles.flatMap((c) => [
         ...cycleBlock(t, locale, { week: c.weekStart, sessions: c.sessions, timeZone: c.timeZone }),
         {

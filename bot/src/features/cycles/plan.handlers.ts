@@ -4,6 +4,7 @@ import { adaptiveCard, paragraph, toAttachment, type AdaptiveCard } from '../../
 import { COMMANDS, commandPattern } from '../../cards/commands';
 import { translator, type MessageKey } from '../../cards/i18n';
 import { VERBS } from '../../cards/verbs';
+import { afterTurn } from '../../after-turn';
 import type { Circle } from '../../domain/circle';
 import { addWeeks, cyclesToReach, weekOf } from '../../domain/cycle-calendar';
 import { conversationKind, localeOf, tenantIdOf, turnLogger } from '../shared/activity';
@@ -44,6 +45,35 @@ export function registerPlanning(app: Application<TurnState>, deps: FeatureDeps)
   };
 
   const today = () => deps.clock().toISOString().slice(0, 10);
+
+  /**
+   * After the answer has gone out: bring the cycle's Teams meetings in line with its plan (Microsoft Graph).
+   * A failure is logged and left for the next change or sync; the plan itself is already kept.
+   */
+  const syncCalendar = (context: TurnContext, circle: Circle, cycleId: string) => {
+    const calendarSync = deps.calendarSync;
+    if (!calendarSync) return;
+    const log = turnLogger(context, deps.logger);
+    const t = translator(circle.locale);
+    afterTurn(context, {
+      name: 'calendar.sync',
+      run: async () => {
+        const result = await calendarSync.sync(
+          circle.tenantId,
+          cycleId,
+          circle.members.map((m) => ({ aadObjectId: m.aadObjectId, name: m.name })),
+          {
+            subject: (dayIndex) => t('plan.ics.summary', { circle: circle.name, n: dayIndex + 1 }),
+            bodyHtml: `<p>${escapeHtml(t('plan.ics.description'))}</p>`,
+            cancelComment: t('plan.calendar.cancelComment'),
+          },
+        );
+        if (result.failed.length > 0)
+          log.warn({ cycleId, failed: result.failed }, 'calendar sync incomplete');
+        else log.info({ cycleId, ...result, failed: undefined }, 'calendar synced');
+      },
+    });
+  };
 
   const form = async (
     context: TurnContext,
@@ -128,12 +158,13 @@ export function registerPlanning(app: Application<TurnState>, deps: FeatureDeps)
         `plan.refused.${outcome.reason}`,
       );
     }
+    for (const cycle of outcome.cycles) syncCalendar(context, circle, cycle.id);
     const locale = localeFor(context);
     return planConfirmedCard(translator(locale), locale, circle, {
       cycles: outcome.cycles,
       alreadyPlanned: outcome.alreadyPlanned,
       calendarLink: (cycle) => deps.calendarLink(cycle, locale),
-      graph: false,
+      graph: deps.calendarSync !== undefined,
     });
   };
 
@@ -214,6 +245,7 @@ export function registerPlanning(app: Application<TurnState>, deps: FeatureDeps)
     );
     switch (outcome.kind) {
       case 'changed':
+        syncCalendar(context, found.circle, outcome.cycle.id);
         return card(outcome.cycle, 'plan.changed');
       case 'unchanged':
         return card(outcome.cycle, 'plan.unchanged');
@@ -253,4 +285,8 @@ export function registerPlanning(app: Application<TurnState>, deps: FeatureDeps)
   app.adaptiveCards.actionSubmit(VERBS.planChange, async (context, _s, data) =>
     reply(context, await change(context, data)),
   );
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }

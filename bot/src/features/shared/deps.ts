@@ -1,6 +1,7 @@
 import type { Activity, ConversationReference } from 'botbuilder';
 import type { Logger } from 'pino';
 import type { LanguageModel } from '../../domain/ai';
+import type { CalendarSync } from '../../domain/calendar-sync.service';
 import type { CircleService } from '../../domain/circle.service';
 import type { CyclePlanner, PlannedCycle } from '../../domain/cycle-planner.service';
 import type { MeetingLinkRepository } from '../../domain/meeting-link';
@@ -30,6 +31,8 @@ export interface FeatureDeps {
   circles: CircleService;
   planner: CyclePlanner;
   meetingLinks: MeetingLinkRepository;
+  /** Microsoft Graph: brings a cycle's Teams meetings in line with its plan; undefined without Graph. */
+  calendarSync: CalendarSync | undefined;
   /** A signed link to a cycle's .ics file (http/calendar.routes.ts). */
   calendarLink: (cycle: PlannedCycle, locale: Locale) => string;
   /** A fresh random id (UUID), e.g. for a card submission. */
