@@ -116,6 +116,47 @@ describe('cycles as Teams meetings through Microsoft Graph', () => {
       name: 'Agenda-cirkel',
       members: people.map((p) => p.aadObjectId).join(','),
     });
+    // Jeroen is busy on Tuesday morning until 10:00: the first hour that suits everyone on all four days is 10:00.
+    graph.setSchedule('jeroen@contoso.nl', [
+      {
+        status: 'busy',
+        start: new Date('2027-03-02T07:00:00Z'),
+        end: new Date('2027-03-02T09:00:00Z'),
+        subject: 'Overleg',
+      },
+    ]);
+    const slotActivity = {
+      ...cardExecute(
+        connector.serviceUrl,
+        people[0]!,
+        'plan.findSlot',
+        {
+          week: '2027-03-01',
+          startDay: 'auto',
+          time: '08:00',
+          cycles: '1',
+          everyWeeks: '1',
+          pauseFrom: '',
+          pauseTo: '',
+        },
+        chat,
+      ),
+      replyToId: 'plan-card-1',
+    };
+    const pending = await postActivity(service, slotActivity);
+    expect(JSON.stringify(pending.body)).toContain("Ik kijk in de agenda's van de leden.");
+    await connector.waitFor((received) =>
+      received.some((r) => r.method === 'PUT' && r.replyToId === 'plan-card-1'),
+    );
+    const update = connector.received.find((r) => r.method === 'PUT' && r.replyToId === 'plan-card-1')!;
+    const updated = JSON.stringify(update.body);
+    const timeInput = (update.body.attachments![0]!.content as unknown as Card).body.find(
+      (e) => e.id === 'time',
+    );
+    expect(updated).toContain('Om 10:00 is iedereen vrij op alle vier dagen van de week van 1 maart 2027');
+    expect(timeInput).toMatchObject({ value: '10:00' });
+    expect(updated).toContain('Om 10:00 is iedereen vrij op alle vier dagen van de week van 1 maart 2027');
+
     const preview = await execute('plan.preview', {
       week: '2027-03-01',
       startDay: 'auto',

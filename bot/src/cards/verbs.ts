@@ -20,5 +20,6 @@ export const VERBS = {
   planCancelCycle: 'plan.cancelCycle',
   planCancelSession: 'plan.cancelSession',
   planMoveSession: 'plan.moveSession',
+  planFindSlot: 'plan.findSlot',
   meetingLink: 'meeting.link',
 } as const;

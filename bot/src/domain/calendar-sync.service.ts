@@ -1,4 +1,12 @@
-import { calendarTransactionId, isCalendarError, type CalendarAttendee, type CalendarPort } from './calendar';
+import {
+  calendarTransactionId,
+  candidateTimes,
+  firstFreeSlot,
+  isCalendarError,
+  type CalendarAttendee,
+  type CalendarPort,
+} from './calendar';
+import { proposeCycle, type ProposedCycle, type StartDay } from './cycle-calendar';
 import type { CycleRepository, PlannedCycle, PlannedSession } from './cycle-planner.service';
 
 /**
@@ -98,6 +106,40 @@ export class CalendarSync {
     });
     result.updated += 1;
     return { calendarSequence: session.sequence };
+  }
+
+  /**
+   * The earliest hour (08:00–16:00 starts) in a week at which all four sessions are free for every member,
+   * from their free/busy; 'none' when there is no such hour. Calendar errors propagate (the card says so).
+   */
+  async freeTime(request: {
+    week: string;
+    startDay: StartDay | undefined;
+    timeZone: string;
+    members: readonly CalendarAttendee[];
+  }): Promise<ProposedCycle | 'none'> {
+    const now = this.options.clock();
+    const candidates = candidateTimes('08:00', '16:00', 60).flatMap((timeOfDay) => {
+      const proposal = proposeCycle({
+        week: request.week,
+        startDay: request.startDay,
+        timeOfDay,
+        timeZone: request.timeZone,
+        now,
+      });
+      return proposal.ok ? [proposal] : [];
+    });
+    if (candidates.length === 0) return 'none';
+    const from = new Date(Math.min(...candidates.map((c) => c.sessions[0]!.start.getTime())));
+    const to = new Date(Math.max(...candidates.map((c) => c.sessions[c.sessions.length - 1]!.end.getTime())));
+    const availability = await this.calendar.freeBusy({
+      organizer: this.options.organizer,
+      members: request.members,
+      start: from,
+      end: to,
+      intervalMinutes: 30,
+    });
+    return firstFreeSlot(candidates, availability) ?? 'none';
   }
 
   /** Writes what the calendar now says onto the sessions, on top of whatever changed meanwhile. */

@@ -252,6 +252,14 @@ export const en: Record<MessageKey, string> = {
   'plan.graph':
     "The sessions go into everyone's calendar as Teams meetings; the join links appear in the tab shortly. The calendar file works too.",
   'plan.calendar.cancelComment': 'This session of the Vital Week Cycle is cancelled.',
+  'plan.action.findSlot': 'Find a time that suits everyone',
+  'plan.slot.pending': "I am looking at the members' calendars. This card will be updated shortly.",
+  'plan.slot.found':
+    'At {time} everyone is free on all four days of the week of {week}. The time is filled in.',
+  'plan.slot.none':
+    'In the week of {week} there is no hour between 08:00 and 17:00 when everyone is free on all four days. Choose another week, or a time most can make.',
+  'plan.slot.unavailable':
+    'The calendars cannot be read right now. Choose a time yourself, or try again shortly.',
   'question.1': 'How can we as a group improve critical work situations?',
   'question.2': 'How can we as a group innovate critical work situations?',
   'question.3': 'How can we as a group do our work better, using AI?',

@@ -259,6 +259,14 @@ export const nl = {
   'plan.graph':
     'De sessies komen als Teams-vergaderingen in ieders agenda; de deelnamelinks staan zo in de tab. Het agenda-bestand kan ook.',
   'plan.calendar.cancelComment': 'Deze sessie van de Vitale Weekcyclus gaat niet door.',
+  'plan.action.findSlot': 'Zoek een tijd waarop iedereen kan',
+  'plan.slot.pending': "Ik kijk in de agenda's van de leden. Deze kaart wordt zo bijgewerkt.",
+  'plan.slot.found':
+    'Om {time} is iedereen vrij op alle vier dagen van de week van {week}. De tijd staat ingevuld.',
+  'plan.slot.none':
+    'In de week van {week} is er tussen 08:00 en 17:00 geen uur waarop iedereen op alle vier dagen vrij is. Kies een andere week, of een tijd waarop de meesten kunnen.',
+  'plan.slot.unavailable':
+    "De agenda's zijn nu niet te lezen. Kies zelf een tijd, of probeer het zo nog eens.",
   'question.1': 'Hoe kunnen we als groep kritieke werksituaties verbeteren?',
   'question.2': 'Hoe kunnen we als groep kritieke werksituaties innoveren?',
   'question.3': 'Hoe kunnen we als groep ons werk beter doen, met inzet van AI?',

@@ -72,7 +72,16 @@ export function planFormCard(
   t: Translate,
   locale: Locale,
   circle: Circle,
-  options: { values: PlanValues; planned: readonly PlannedCycle[]; hint?: string; refusal?: MessageKey },
+  options: {
+    values: PlanValues;
+    planned: readonly PlannedCycle[];
+    hint?: string;
+    refusal?: MessageKey;
+    /** A line about the members' free time (found, none, or being looked up). */
+    slotNotice?: string;
+    /** Offer "find a time that suits everyone" (Microsoft Graph configured). */
+    canFindSlot?: boolean;
+  },
 ): AdaptiveCard {
   const v = options.values;
   const body: CardElement[] = [
@@ -168,6 +177,9 @@ export function planFormCard(
       ],
     },
     ...(options.hint ? [paragraph(options.hint, { subtle: true })] : []),
+    ...(options.slotNotice
+      ? [{ type: 'TextBlock', text: options.slotNotice, wrap: true, weight: 'Bolder' }]
+      : []),
     {
       type: 'ColumnSet',
       columns: [
@@ -190,7 +202,10 @@ export function planFormCard(
     fallbackText: t('plan.title'),
     speak: t('plan.title'),
     body,
-    actions: [executeAction(t('plan.action.preview'), VERBS.planPreview, {}, 'positive')],
+    actions: [
+      executeAction(t('plan.action.preview'), VERBS.planPreview, {}, 'positive'),
+      ...(options.canFindSlot ? [executeAction(t('plan.action.findSlot'), VERBS.planFindSlot, {})] : []),
+    ],
   });
 }
 

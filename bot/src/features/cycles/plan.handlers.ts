@@ -1,4 +1,4 @@
-import { MessageFactory, type TurnContext } from 'botbuilder';
+import { MessageFactory, TurnContext } from 'botbuilder';
 import type { Application, TurnState } from '@microsoft/teams-ai';
 import { adaptiveCard, paragraph, toAttachment, type AdaptiveCard } from '../../cards/adaptive-card';
 import { COMMANDS, commandPattern } from '../../cards/commands';
@@ -11,6 +11,7 @@ import { conversationKind, localeOf, tenantIdOf, turnLogger } from '../shared/ac
 import type { FeatureDeps } from '../shared/deps';
 import type { CycleChange } from '../../domain/cycle-planner.service';
 import {
+  formatWeek,
   manageCycleCard,
   planConfirmedCard,
   planFormCard,
@@ -75,12 +76,11 @@ export function registerPlanning(app: Application<TurnState>, deps: FeatureDeps)
     });
   };
 
-  const form = async (
-    context: TurnContext,
-    circle: Circle,
-    values?: PlanValues,
-    refusal?: MessageKey,
-  ): Promise<AdaptiveCard> => {
+  /**
+   * What the plan form shows besides its values, read while the turn is alive (the card may be rendered again
+   * after the turn, when the context is gone).
+   */
+  const formContext = async (context: TurnContext, circle: Circle) => {
     const locale = localeFor(context);
     const t = translator(locale);
     const planned = await deps.planner.listForCircle(circle.tenantId, circle.id, weekOf(today()));
@@ -98,20 +98,78 @@ export function registerPlanning(app: Application<TurnState>, deps: FeatureDeps)
         });
       }
     }
-    return planFormCard(t, locale, circle, {
-      values: values ?? {
-        week: addWeeks(weekOf(today()), 1),
-        startDay: 'auto',
-        time: '09:00',
-        cycles: '1',
-        everyWeeks: '2',
-        pauseFrom: '',
-        pauseTo: '',
+    const render = (values: PlanValues | undefined, refusal?: MessageKey, slotNotice?: string) =>
+      planFormCard(t, locale, circle, {
+        values: values ?? {
+          week: addWeeks(weekOf(today()), 1),
+          startDay: 'auto',
+          time: '09:00',
+          cycles: '1',
+          everyWeeks: '2',
+          pauseFrom: '',
+          pauseTo: '',
+        },
+        planned,
+        hint,
+        refusal,
+        slotNotice,
+        canFindSlot: deps.calendarSync !== undefined,
+      });
+    return { locale, t, render };
+  };
+
+  const form = async (
+    context: TurnContext,
+    circle: Circle,
+    values?: PlanValues,
+    refusal?: MessageKey,
+  ): Promise<AdaptiveCard> => (await formContext(context, circle)).render(values, refusal);
+
+  /**
+   * "Find a time that suits everyone": answered at once; the members' free/busy is read after the answer has
+   * gone out, and the card is updated with the time filled in (or why there is none).
+   */
+  const findSlot = async (context: TurnContext, raw: unknown): Promise<AdaptiveCard> => {
+    const circle = await circleOf(context);
+    if (!circle) return text(context, 'plan.noCircle');
+    const parsed = planCardData.safeParse(raw);
+    if (!parsed.success) return text(context, 'plan.badData');
+    const values = valuesOf(parsed.data) as unknown as PlanValues;
+    const calendarSync = deps.calendarSync;
+    const cardId = context.activity.replyToId;
+    if (!calendarSync || !cardId || context.activity.type !== 'invoke') return form(context, circle, values);
+    const { locale, t, render } = await formContext(context, circle);
+    const reference = TurnContext.getConversationReference(context.activity);
+    const log = turnLogger(context, deps.logger);
+    const week = formatWeek(weekOf(parsed.data.week), locale);
+    afterTurn(context, {
+      name: 'plan.findSlot',
+      run: async () => {
+        let card: AdaptiveCard;
+        try {
+          const slot = await calendarSync.freeTime({
+            week: parsed.data.week,
+            startDay: parsed.data.startDay === 'auto' ? undefined : parsed.data.startDay,
+            timeZone: circle.timeZone,
+            members: circle.members.map((m) => ({ aadObjectId: m.aadObjectId, name: m.name })),
+          });
+          card =
+            slot === 'none'
+              ? render(values, undefined, t('plan.slot.none', { week }))
+              : render(
+                  { ...values, time: slot.timeOfDay },
+                  undefined,
+                  t('plan.slot.found', { time: slot.timeOfDay, week }),
+                );
+          log.info({ found: slot !== 'none' }, 'free time looked up');
+        } catch (err) {
+          log.warn({ err }, 'free/busy unavailable');
+          card = render(values, undefined, t('plan.slot.unavailable'));
+        }
+        await deps.conversations.update(reference, cardId, { attachments: [toAttachment(card)] });
       },
-      planned,
-      hint,
-      refusal,
     });
+    return render(values, undefined, t('plan.slot.pending'));
   };
 
   const show = async (context: TurnContext): Promise<AdaptiveCard> => {
@@ -266,6 +324,7 @@ export function registerPlanning(app: Application<TurnState>, deps: FeatureDeps)
   app.adaptiveCards.actionExecute(VERBS.planPreview, async (context, _s, data) => preview(context, data));
   app.adaptiveCards.actionExecute(VERBS.planConfirm, async (context, _s, data) => confirm(context, data));
   app.adaptiveCards.actionExecute(VERBS.planChange, async (context, _s, data) => change(context, data));
+  app.adaptiveCards.actionExecute(VERBS.planFindSlot, async (context, _s, data) => findSlot(context, data));
   app.adaptiveCards.actionExecute(VERBS.planManage, async (context, _s, data) => manage(context, data));
   app.adaptiveCards.actionSubmit(VERBS.planManage, async (context, _s, data) =>
     reply(context, await manage(context, data)),
