@@ -51,6 +51,21 @@ export const CONFIG_HINTS: Readonly<Record<string, string>> = {
     'the public base URL of this service as Teams reaches it, e.g. https://wpl.example.nl (unset: http://localhost:<PORT>)',
   TEAMS_APP_ID:
     "the Teams app's id from its manifest (a GUID); with it, buttons open the tab inside Teams instead of a browser",
+  SCHEDULER_POLL_INTERVAL_MS:
+    'how often each replica looks for due jobs, in ms, from 500 to 300000, e.g. 15000',
+  SCHEDULER_LEASE_MS:
+    'how long a replica holds a job before another may take it over, in ms, from 5000 to 600000',
+  SCHEDULER_MAX_ATTEMPTS: 'how often a failing job is tried, from 1 to 20, e.g. 5',
+  OUTBOX_POLL_INTERVAL_MS:
+    'how often each replica looks for cards to send, in ms, from 100 to 60000, e.g. 1000',
+  OUTBOX_LEASE_MS:
+    'how long a replica holds a card before another may take it over, in ms, from 5000 to 600000',
+  OUTBOX_MAX_ATTEMPTS: 'how often a card is tried before it counts as failed, from 1 to 20, e.g. 8',
+  OUTBOX_RETRY_MAX_MS:
+    'the longest wait between two tries of a card, in ms, from 1000 to 3600000, e.g. 60000',
+  TEAMS_RATE_PER_TENANT: 'cards per second to one tenant across all replicas, from 2 to 50, e.g. 40',
+  TEAMS_RATE_PER_CONVERSATION:
+    'cards per second to one conversation across all replicas, from 2 to 7, e.g. 7',
   GRAPH_ORGANIZER:
     "the mailbox (user principal name or Entra object id) that organises the circles' Teams meetings; set it to use Microsoft Graph",
   GRAPH_TENANT_ID: 'the Entra tenant id (GUID) of the app that calls Graph; default MicrosoftAppTenantId',
@@ -147,6 +162,15 @@ const schema = z
         .optional(),
     ),
     TEAMS_APP_ID: z.preprocess(emptyToUndefined, z.string().trim().regex(GUID).optional()),
+    SCHEDULER_POLL_INTERVAL_MS: integer(500, 300_000, 15_000),
+    SCHEDULER_LEASE_MS: integer(5_000, 600_000, 60_000),
+    SCHEDULER_MAX_ATTEMPTS: integer(1, 20, 5),
+    OUTBOX_POLL_INTERVAL_MS: integer(100, 60_000, 1_000),
+    OUTBOX_LEASE_MS: integer(5_000, 600_000, 60_000),
+    OUTBOX_MAX_ATTEMPTS: integer(1, 20, 8),
+    OUTBOX_RETRY_MAX_MS: integer(1_000, 3_600_000, 60_000),
+    TEAMS_RATE_PER_TENANT: integer(2, 50, 40),
+    TEAMS_RATE_PER_CONVERSATION: integer(2, 7, 7),
     GRAPH_ORGANIZER: z.preprocess(emptyToUndefined, z.string().trim().min(3).max(320).optional()),
     GRAPH_TENANT_ID: z.preprocess(emptyToUndefined, z.string().trim().regex(GUID).optional()),
     GRAPH_CLIENT_ID: z.preprocess(emptyToUndefined, z.string().trim().regex(GUID).optional()),
@@ -351,6 +375,15 @@ export interface Config {
   /** The service's public base URL (no trailing slash), and the Teams app id for deep links. */
   publicUrl: string;
   teamsAppId: string | undefined;
+  scheduler: { pollIntervalMs: number; leaseMs: number; maxAttempts: number };
+  outbox: {
+    pollIntervalMs: number;
+    leaseMs: number;
+    maxAttempts: number;
+    retryMaxMs: number;
+    perTenantPerSecond: number;
+    perConversationPerSecond: number;
+  };
   /** Undefined: no Microsoft Graph; cycles get a calendar file instead of Teams meetings. */
   graph: (GraphCalendarConfig & { organizer: string }) | undefined;
   /** Undefined: no AI model; the product says so where it would have offered one. */
@@ -420,6 +453,19 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     linkSigningSecret: e.LINK_SIGNING_SECRET ?? randomBytes(32).toString('base64url'),
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     teamsAppId: e.TEAMS_APP_ID,
+    scheduler: {
+      pollIntervalMs: e.SCHEDULER_POLL_INTERVAL_MS,
+      leaseMs: e.SCHEDULER_LEASE_MS,
+      maxAttempts: e.SCHEDULER_MAX_ATTEMPTS,
+    },
+    outbox: {
+      pollIntervalMs: e.OUTBOX_POLL_INTERVAL_MS,
+      leaseMs: e.OUTBOX_LEASE_MS,
+      maxAttempts: e.OUTBOX_MAX_ATTEMPTS,
+      retryMaxMs: e.OUTBOX_RETRY_MAX_MS,
+      perTenantPerSecond: e.TEAMS_RATE_PER_TENANT,
+      perConversationPerSecond: e.TEAMS_RATE_PER_CONVERSATION,
+    },
     graph: e.GRAPH_ORGANIZER
       ? {
           organizer: e.GRAPH_ORGANIZER,

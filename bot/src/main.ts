@@ -9,6 +9,10 @@ import { CircleService } from './domain/circle.service';
 import { CalendarSync } from './domain/calendar-sync.service';
 import { CyclePlanner } from './domain/cycle-planner.service';
 import { createGraphCalendar } from './integrations/graph-calendar';
+import { createBotConnectorSender } from './integrations/bot-connector-delivery';
+import { registerCycleJobs } from './features/cycles/cycle-jobs';
+import { MongoOutbox } from './store/mongo-outbox';
+import { MongoScheduler } from './store/mongo-scheduler';
 import { calendarLink, registerCalendarRoutes } from './http/calendar.routes';
 import { MongoCyclePlanRepository } from './store/mongo-cycle-plan.repository';
 import { MongoMeetingLinkRepository } from './store/mongo-meeting-link.repository';
@@ -134,9 +138,33 @@ export async function startService(config: Config, logger: Logger = createLogger
       circles,
     });
     const adapter = createBotAdapter(config.botAuth);
+    // Proactive work: jobs at a time, and one outbox for every card sent outside a turn (rate-limited per
+    // tenant and conversation across replicas).
+    const outbox = new MongoOutbox(db, createBotConnectorSender(adapter, config.botAuth?.appId), {
+      clock,
+      logger: logger.child({ component: 'outbox' }),
+      pollIntervalMs: config.outbox.pollIntervalMs,
+      leaseMs: config.outbox.leaseMs,
+      maxAttempts: config.outbox.maxAttempts,
+      retryMaxMs: config.outbox.retryMaxMs,
+      rate: {
+        perTenantPerSecond: config.outbox.perTenantPerSecond,
+        perConversationPerSecond: config.outbox.perConversationPerSecond,
+      },
+    });
+    const scheduler = new MongoScheduler(db, {
+      clock,
+      logger: logger.child({ component: 'scheduler' }),
+      pollIntervalMs: config.scheduler.pollIntervalMs,
+      leaseMs: config.scheduler.leaseMs,
+      maxAttempts: config.scheduler.maxAttempts,
+    });
     const languageModel = config.ai ? createLanguageModel(config.ai) : undefined;
     if (languageModel)
       logger.info({ provider: config.ai?.provider, model: languageModel.name }, 'AI model configured');
+    const meetingLinks = new MongoMeetingLinkRepository(db);
+    const tabLink = trajectTabLink(config);
+    registerCycleJobs(scheduler, outbox, { planner, circles, professionals, meetingLinks, tabLink, logger });
     const app = createApp({
       adapter,
       storage,
@@ -148,7 +176,8 @@ export async function startService(config: Config, logger: Logger = createLogger
         ledger,
         circles,
         planner,
-        meetingLinks: new MongoMeetingLinkRepository(db),
+        meetingLinks,
+        scheduler,
         calendarSync,
         calendarLink: (cycle, locale) =>
           calendarLink(
@@ -162,7 +191,7 @@ export async function startService(config: Config, logger: Logger = createLogger
         peoplePicker: config.botAuth !== undefined,
         languageModel,
         conversations: createConversationSender(adapter, config.botAuth?.appId),
-        tabLink: trajectTabLink(config),
+        tabLink,
       },
     });
 
@@ -199,6 +228,8 @@ export async function startService(config: Config, logger: Logger = createLogger
       config.host,
       config.port,
     );
+    scheduler.start();
+    outbox.start();
     logger.info(
       { url: server.url, auth: config.botAuth ? config.botAuth.appType : 'local (unauthenticated)' },
       'Werkplekleren+ is listening',
@@ -212,7 +243,12 @@ export async function startService(config: Config, logger: Logger = createLogger
       mongo: connection,
       stop() {
         stopping ??= (async () => {
-          await server.close(config.shutdownTimeoutMs);
+          // Stop taking new work, let what runs finish (turns, jobs, sends), then close the database.
+          await Promise.all([
+            server.close(config.shutdownTimeoutMs),
+            scheduler.stop(config.shutdownTimeoutMs),
+            outbox.stop(config.shutdownTimeoutMs),
+          ]);
           await connection.close();
           await embedded?.stop();
           logger.info('stopped');

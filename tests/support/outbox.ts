@@ -52,7 +52,33 @@ export function addressOn(
 }
 
 /** A card the fake connector can tell apart: its text is its key. */
-export const cardFor = (key: string) => ({ type: 'message', text: key });
+/**
+ * A message with an Adaptive Card as the bot sends one: its `$schema` and dotted keys (`choices.data`) are
+ * field names MongoDB refuses, so the outbox must store the activity in a form that keeps them.
+ */
+export const cardFor = (key: string) => ({
+  type: 'message',
+  text: key,
+  attachments: [
+    {
+      contentType: 'application/vnd.microsoft.card.adaptive',
+      content: {
+        type: 'AdaptiveCard',
+        $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+        version: '1.5',
+        body: [
+          { type: 'TextBlock', text: key },
+          {
+            type: 'Input.ChoiceSet',
+            id: 'who',
+            choices: [],
+            'choices.data': { type: 'Data.Query', dataset: 'graph.microsoft.com/users' },
+          },
+        ],
+      },
+    },
+  ],
+});
 
 /** The delivery once it is no longer pending. */
 export function settled(outbox: MongoOutbox, key: string, timeoutMs = 15_000) {

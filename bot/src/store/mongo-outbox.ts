@@ -44,7 +44,11 @@ interface DeliveryDocument {
   conversationId: string;
   /** Removed once sent: the card and the address are not needed any more (data minimisation). */
   address?: DeliveryAddress;
-  activity?: OutgoingActivity;
+  /**
+   * The activity as JSON text: an Adaptive Card has keys MongoDB cannot store as field names (`$schema`), and
+   * the outbox only ever hands it back as it was.
+   */
+  activity?: string;
   notBefore: Date;
   seq: number;
   attempts: number;
@@ -175,7 +179,7 @@ export class MongoOutbox implements Outbox {
         tenantId: address.tenantId,
         conversationId: address.conversationId,
         address: { ...address },
-        activity: request.activity,
+        activity: JSON.stringify(request.activity),
         notBefore,
         seq: 0,
         attempts: 0,
@@ -291,7 +295,12 @@ export class MongoOutbox implements Outbox {
     );
     let outcome: SendOutcome | 'superseded' | undefined;
     try {
-      outcome = await this.sendOnce(doc.tenantId, doc.address, doc.activity, claimed);
+      outcome = await this.sendOnce(
+        doc.tenantId,
+        doc.address,
+        JSON.parse(doc.activity) as OutgoingActivity,
+        claimed,
+      );
     } finally {
       await stopRenewal();
     }

@@ -260,6 +260,16 @@ export const en: Record<MessageKey, string> = {
     'In the week of {week} there is no hour between 08:00 and 17:00 when everyone is free on all four days. Choose another week, or a time most can make.',
   'plan.slot.unavailable':
     'The calendars cannot be read right now. Choose a time yourself, or try again shortly.',
+  'reminder.title': 'Your Vital Week Cycle starts tomorrow',
+  'reminder.intro': 'Prof-circle {circle} meets four times for an hour this week:',
+  'reminder.closing': 'Bring a work situation you would like to improve together.',
+  'reminder.fallback': 'The Vital Week Cycle of {circle} starts tomorrow.',
+  'kickoff.title': 'Session {n} of 4 starts in 5 minutes',
+  'kickoff.intro': 'Prof-circle {circle}, {when}.',
+  'kickoff.next':
+    'At the start I post the card here that steps you through the videoframe: work situation, problem statement, brainstorm, AI improvement proposal, evaluation.',
+  'kickoff.join': 'Join the meeting',
+  'kickoff.fallback': 'Session {n} of the Vital Week Cycle of {circle} starts in 5 minutes.',
   'question.1': 'How can we as a group improve critical work situations?',
   'question.2': 'How can we as a group innovate critical work situations?',
   'question.3': 'How can we as a group do our work better, using AI?',

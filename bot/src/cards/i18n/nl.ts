@@ -267,6 +267,16 @@ export const nl = {
     'In de week van {week} is er tussen 08:00 en 17:00 geen uur waarop iedereen op alle vier dagen vrij is. Kies een andere week, of een tijd waarop de meesten kunnen.',
   'plan.slot.unavailable':
     "De agenda's zijn nu niet te lezen. Kies zelf een tijd, of probeer het zo nog eens.",
+  'reminder.title': 'Morgen begint jullie Vitale Weekcyclus',
+  'reminder.intro': 'Prof-cirkel {circle} komt deze week vier keer een uur samen:',
+  'reminder.closing': 'Neem een werksituatie mee die je samen wilt verbeteren.',
+  'reminder.fallback': 'Morgen begint de Vitale Weekcyclus van {circle}.',
+  'kickoff.title': 'Sessie {n} van 4 begint over 5 minuten',
+  'kickoff.intro': 'Prof-cirkel {circle}, {when}.',
+  'kickoff.next':
+    'Bij de start zet ik hier de kaart waarmee jullie het videoframe doorlopen: werksituatie, probleemstelling, brainstorm, AI-verbetervoorstel, evaluatie.',
+  'kickoff.join': 'Deelnemen aan de vergadering',
+  'kickoff.fallback': 'Sessie {n} van de Vitale Weekcyclus van {circle} begint over 5 minuten.',
   'question.1': 'Hoe kunnen we als groep kritieke werksituaties verbeteren?',
   'question.2': 'Hoe kunnen we als groep kritieke werksituaties innoveren?',
   'question.3': 'Hoe kunnen we als groep ons werk beter doen, met inzet van AI?',

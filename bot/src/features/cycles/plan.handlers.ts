@@ -10,6 +10,7 @@ import { addWeeks, cyclesToReach, weekOf } from '../../domain/cycle-calendar';
 import { conversationKind, localeOf, tenantIdOf, turnLogger } from '../shared/activity';
 import type { FeatureDeps } from '../shared/deps';
 import type { CycleChange } from '../../domain/cycle-planner.service';
+import { scheduleCycleJobs } from './cycle-jobs';
 import {
   formatWeek,
   manageCycleCard,
@@ -216,7 +217,11 @@ export function registerPlanning(app: Application<TurnState>, deps: FeatureDeps)
         `plan.refused.${outcome.reason}`,
       );
     }
-    for (const cycle of outcome.cycles) syncCalendar(context, circle, cycle.id);
+    for (const cycle of outcome.cycles) {
+      // In the turn, so the reminders exist once the answer says "planned".
+      await scheduleCycleJobs(deps.scheduler, cycle, deps.clock());
+      syncCalendar(context, circle, cycle.id);
+    }
     const locale = localeFor(context);
     return planConfirmedCard(translator(locale), locale, circle, {
       cycles: outcome.cycles,
@@ -303,6 +308,7 @@ export function registerPlanning(app: Application<TurnState>, deps: FeatureDeps)
     );
     switch (outcome.kind) {
       case 'changed':
+        await scheduleCycleJobs(deps.scheduler, outcome.cycle, deps.clock());
         syncCalendar(context, found.circle, outcome.cycle.id);
         return card(outcome.cycle, 'plan.changed');
       case 'unchanged':

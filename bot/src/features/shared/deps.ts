@@ -4,6 +4,7 @@ import type { LanguageModel } from '../../domain/ai';
 import type { CalendarSync } from '../../domain/calendar-sync.service';
 import type { CircleService } from '../../domain/circle.service';
 import type { CyclePlanner, PlannedCycle } from '../../domain/cycle-planner.service';
+import type { Scheduler } from '../../domain/jobs';
 import type { MeetingLinkRepository } from '../../domain/meeting-link';
 import type { EffectLedger } from '../../domain/effects';
 import type { Locale } from '../../domain/locale';
@@ -31,6 +32,8 @@ export interface FeatureDeps {
   circles: CircleService;
   planner: CyclePlanner;
   meetingLinks: MeetingLinkRepository;
+  /** Jobs at a time (reminders, kick-off cards), run once across replicas. */
+  scheduler: Scheduler;
   /** Microsoft Graph: brings a cycle's Teams meetings in line with its plan; undefined without Graph. */
   calendarSync: CalendarSync | undefined;
   /** A signed link to a cycle's .ics file (http/calendar.routes.ts). */

@@ -1,0 +1,184 @@
+import {
+  adaptiveCard,
+  heading,
+  paragraph,
+  plainText,
+  toAttachment,
+  type AdaptiveCard,
+} from '../../cards/adaptive-card';
+import { translator, type Translate } from '../../cards/i18n';
+import type { Circle } from '../../domain/circle';
+import type { PlannedCycle, PlannedSession } from '../../domain/cycle-planner.service';
+import type { JobContext, Scheduler } from '../../domain/jobs';
+import type { Locale } from '../../domain/locale';
+import type { DeliveryAddress, Outbox } from '../../domain/outbox';
+import type { FeatureDeps } from '../shared/deps';
+import { formatSession } from './plan.card';
+
+/**
+ * What a planned cycle sets in motion: a reminder to each member the day before it starts, and a kick-off
+ * card in the meeting's chat (or the circle's chat) five minutes before each session. Jobs are keyed per
+ * cycle and session, so planning, moving and cancelling only ever (re)schedule or cancel the same keys; each
+ * card goes through the outbox under a key of its own, so a job that runs twice sends nothing twice.
+ */
+export const CYCLE_JOBS = { reminder: 'cycle.reminder', kickoff: 'session.kickoff' } as const;
+
+const DAY_MS = 86_400_000;
+const KICKOFF_BEFORE_MS = 5 * 60_000;
+
+const reminderKey = (cycleId: string) => `cycle-reminder:${cycleId}`;
+const kickoffKey = (cycleId: string, dayIndex: number) => `session-kickoff:${cycleId}:${dayIndex}`;
+
+const live = (s: PlannedSession) => s.status === 'planned';
+
+/** (Re)schedules or cancels the cycle's jobs to match its plan. Safe to call after every change. */
+export async function scheduleCycleJobs(scheduler: Scheduler, cycle: PlannedCycle, now: Date): Promise<void> {
+  const sessions = cycle.sessions.filter(live).sort((a, b) => a.start.getTime() - b.start.getTime());
+  const first = sessions[0];
+  if (!first || cycle.status === 'cancelled') {
+    await scheduler.cancel(reminderKey(cycle.id));
+  } else if (first.start.getTime() > now.getTime()) {
+    const data = { tenantId: cycle.tenantId, cycleId: cycle.id };
+    await scheduler.schedule({
+      key: reminderKey(cycle.id),
+      name: CYCLE_JOBS.reminder,
+      runAt: new Date(Math.max(now.getTime(), first.start.getTime() - DAY_MS)),
+      data,
+    });
+  }
+  for (const session of cycle.sessions) {
+    const key = kickoffKey(cycle.id, session.dayIndex);
+    if (!live(session) || cycle.status === 'cancelled') {
+      await scheduler.cancel(key);
+      continue;
+    }
+    if (session.start.getTime() <= now.getTime()) continue;
+    await scheduler.schedule({
+      key,
+      name: CYCLE_JOBS.kickoff,
+      runAt: new Date(Math.max(now.getTime(), session.start.getTime() - KICKOFF_BEFORE_MS)),
+      data: { tenantId: cycle.tenantId, cycleId: cycle.id, dayIndex: session.dayIndex },
+    });
+  }
+}
+
+function reminderCard(
+  t: Translate,
+  locale: Locale,
+  circle: Circle,
+  cycle: PlannedCycle,
+  tabLink: string,
+): AdaptiveCard {
+  return adaptiveCard({
+    fallbackText: t('reminder.fallback', { circle: circle.name }),
+    speak: t('reminder.title'),
+    body: [
+      heading(t('reminder.title')),
+      plainText(t('reminder.intro', { circle: circle.name })),
+      ...cycle.sessions.filter(live).map((s) =>
+        paragraph(
+          t('plan.preview.session', {
+            n: s.dayIndex + 1,
+            when: formatSession(s.start, s.end, cycle.timeZone, locale),
+          }),
+        ),
+      ),
+      paragraph(t('reminder.closing')),
+    ],
+    actions: [{ type: 'Action.OpenUrl', title: t('traject.action.openTab'), url: tabLink }],
+  });
+}
+
+function kickoffCard(
+  t: Translate,
+  locale: Locale,
+  circle: Circle,
+  cycle: PlannedCycle,
+  session: PlannedSession,
+): AdaptiveCard {
+  const n = session.dayIndex + 1;
+  return adaptiveCard({
+    fallbackText: t('kickoff.fallback', { n, circle: circle.name }),
+    speak: t('kickoff.title', { n }),
+    body: [
+      heading(t('kickoff.title', { n })),
+      plainText(
+        t('kickoff.intro', {
+          circle: circle.name,
+          when: formatSession(session.start, session.end, cycle.timeZone, locale),
+        }),
+      ),
+      paragraph(t('kickoff.next')),
+    ],
+    actions: session.joinUrl
+      ? [{ type: 'Action.OpenUrl', title: t('kickoff.join'), url: session.joinUrl }]
+      : [],
+  });
+}
+
+const message = (card: AdaptiveCard) => ({ type: 'message', attachments: [toAttachment(card)] });
+
+export function registerCycleJobs(
+  scheduler: { register(name: string, handler: (job: JobContext) => Promise<void>): void },
+  outbox: Outbox,
+  deps: Pick<FeatureDeps, 'planner' | 'circles' | 'professionals' | 'meetingLinks' | 'tabLink' | 'logger'>,
+): void {
+  const read = async (job: JobContext) => {
+    const { tenantId, cycleId } = job.data as { tenantId: string; cycleId: string };
+    const cycle = await deps.planner.findById(tenantId, cycleId);
+    const circle = cycle ? await deps.circles.findById(tenantId, cycle.circleId) : undefined;
+    return cycle && circle && cycle.status !== 'cancelled' ? { cycle, circle } : undefined;
+  };
+
+  scheduler.register(CYCLE_JOBS.reminder, async (job) => {
+    const found = await read(job);
+    const first = found?.cycle.sessions.filter(live).sort((a, b) => a.start.getTime() - b.start.getTime())[0];
+    if (!found || !first) return;
+    const { cycle, circle } = found;
+    for (const member of circle.members) {
+      const professional = await deps.professionals.find(circle.tenantId, member.aadObjectId);
+      if (!professional?.address) {
+        // Someone who never opened the personal chat with the bot cannot be messaged there (yet).
+        deps.logger.info({ cycleId: cycle.id }, 'reminder skipped: member has no personal chat with the bot');
+        continue;
+      }
+      const t = translator(professional.locale);
+      const { userId: _userId, ...address } = professional.address;
+      await outbox.enqueue({
+        key: `cycle-reminder:${cycle.id}:${member.aadObjectId}:${first.start.toISOString()}`,
+        kind: 'cycle-reminder',
+        address: address satisfies DeliveryAddress,
+        activity: message(reminderCard(t, professional.locale, circle, cycle, deps.tabLink)),
+      });
+    }
+  });
+
+  scheduler.register(CYCLE_JOBS.kickoff, async (job) => {
+    const found = await read(job);
+    const dayIndex = (job.data as { dayIndex: number }).dayIndex;
+    const session = found?.cycle.sessions.find((s) => s.dayIndex === dayIndex);
+    if (!found || !session || !live(session)) return;
+    const { cycle, circle } = found;
+    // The meeting's chat when the meeting is linked (this cycle's first, else the circle's latest link).
+    const links = await deps.meetingLinks.listForCircle(circle.tenantId, circle.id);
+    const link =
+      links.find((l) => l.cycleId === cycle.id) ??
+      [...links].sort((a, b) => b.linkedAt.getTime() - a.linkedAt.getTime())[0];
+    const chat = link?.chat ?? circle.chat;
+    const t = translator(circle.locale);
+    await outbox.enqueue({
+      key: `session-kickoff:${cycle.id}:${dayIndex}:${session.sequence}`,
+      kind: 'session-kickoff',
+      address: {
+        channelId: chat.channelId,
+        serviceUrl: chat.serviceUrl,
+        conversationId: chat.conversationId,
+        conversationType: link ? 'groupChat' : circle.chat.conversationType,
+        tenantId: circle.tenantId,
+        botId: chat.botId,
+        botName: chat.botName,
+      },
+      activity: message(kickoffCard(t, circle.locale, circle, cycle, session)),
+    });
+  });
+}
