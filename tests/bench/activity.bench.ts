@@ -14,7 +14,7 @@ import pino from 'pino';
 import { parseConfig } from '../../bot/src/config';
 import { startService } from '../../bot/src/main';
 import { resolveMongo } from '../../bot/src/store/mongo-server.resolver';
-import { message, person } from '../support/activities';
+import { cardExecute, groupConversation, message, person } from '../support/activities';
 import { FakeBotConnector } from '../support/bot-connector.fake';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
@@ -75,12 +75,48 @@ async function main(): Promise<void> {
       body: JSON.stringify(body),
     });
   const regular = person('Bench Regular');
+  // A circle in a group chat, for the plan card's invoke (an Action.Execute answered in the HTTP response).
+  const circleMembers = [person('Bench A'), person('Bench B'), person('Bench C')];
+  const chat = groupConversation();
+  connector.rosters.set(
+    chat.id,
+    circleMembers.map((p) => ({ id: `29:${p.aadObjectId}`, name: p.name, aadObjectId: p.aadObjectId })),
+  );
+  await post(message(connector.serviceUrl, circleMembers[0]!, '<at>Werkplekleren+</at> cirkel', chat));
+  const formCard = connector.messages(chat.id).at(-1)!.body.attachments![0]!.content as {
+    actions: { verb?: string; data?: Record<string, unknown> }[];
+  };
+  await post(
+    cardExecute(
+      connector.serviceUrl,
+      circleMembers[0]!,
+      'circle.form',
+      {
+        ...formCard.actions.find((a) => a.verb === 'circle.form')!.data,
+        name: 'Bench',
+        members: circleMembers.map((p) => p.aadObjectId).join(','),
+      },
+      chat,
+    ),
+  );
+  const planInputs = {
+    week: '2027-04-26',
+    startDay: 'auto',
+    time: '09:00',
+    cycles: '4',
+    everyWeeks: '2',
+    pauseFrom: '',
+    pauseTo: '',
+  };
   try {
     const results = [
       await measure('baseline GET /healthz', () => fetch(`${service.url}/healthz`)),
       await measure('help turn (known person)', () => post(message(connector.serviceUrl, regular, 'hulp'))),
       await measure('first contact (new person)', () =>
         post(message(connector.serviceUrl, person('New'), 'hallo')),
+      ),
+      await measure('plan preview invoke (4 cycles)', () =>
+        post(cardExecute(connector.serviceUrl, circleMembers[1]!, 'plan.preview', planInputs, chat)),
       ),
     ];
     const baseline = results[0]!;
