@@ -338,5 +338,23 @@ describe('planning Vitale Weekcycli', () => {
       expect(forged.text).toContain('Deze cyclus bestaat niet (meer) in deze chat.');
       expect((await cycleOf('2027-05-24')).status).toBe('planned');
     });
+
+    it('moves a whole cycle to another week, once, and refuses weeks that cannot take it', async () => {
+      const from = await cycleOf('2027-05-24');
+      const move = (toWeek: string, version = from.version as number) =>
+        execute(members[0], 'plan.moveCycle', { cycleId: from.id, version, toWeek });
+      expect((await move('2027-06-09')).text).toContain('In die week heeft de cirkel al een cyclus.');
+      expect((await move('2027-05-05')).text).toContain('Die week heeft geen vier werkdagen op rij.');
+      expect((await move('2027-05-26')).text).toContain('De cyclus staat al in die week.');
+
+      const moved = await move('2027-06-16');
+      expect(moved.text).toContain('De cyclus is verplaatst naar de week van 14 juni 2027');
+      expect(moved.text).toContain('Sessie 1: maandag 14 juni, 09:30–10:30');
+      const again = await move('2027-06-16');
+      expect(again.text).toContain('De cyclus is verplaatst naar de week van 14 juni 2027');
+      expect(await cycles().countDocuments({ weekStart: '2027-06-14' })).toBe(1);
+      expect(await cycleOf('2027-05-24')).toMatchObject({ status: 'cancelled', movedTo: '2027-06-14' });
+      expect(await cycleOf('2027-06-14')).toMatchObject({ status: 'planned', circleName: 'Planners' });
+    });
   });
 });

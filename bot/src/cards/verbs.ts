@@ -21,5 +21,6 @@ export const VERBS = {
   planCancelSession: 'plan.cancelSession',
   planMoveSession: 'plan.moveSession',
   planFindSlot: 'plan.findSlot',
+  planMoveCycle: 'plan.moveCycle',
   meetingLink: 'meeting.link',
 } as const;

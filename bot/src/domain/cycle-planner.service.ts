@@ -46,6 +46,8 @@ export interface PlannedCycle {
   sessions: PlannedSession[];
   /** The confirmation that planned it, so a resent confirm is recognised. */
   planSubmissionId: string;
+  /** When the whole cycle was moved: the week it moved to (this one is then cancelled). */
+  movedTo?: string;
   version: number;
   createdAt: Date;
   updatedAt: Date;
@@ -100,6 +102,22 @@ export type ChangeOutcome =
       kind: 'refused';
       cycle: PlannedCycle;
       reason: Exclude<MoveResult, { ok: true }>['reason'] | 'nothing_left';
+    };
+
+export type MoveCycleOutcome =
+  | { kind: 'moved'; from: PlannedCycle; to: PlannedCycle }
+  | { kind: 'not_found' }
+  | { kind: 'conflict'; cycle: PlannedCycle }
+  | {
+      kind: 'refused';
+      cycle: PlannedCycle;
+      reason:
+        | Exclude<RhythmPlan, { ok: true }>['reason']
+        | 'session_started'
+        | 'week_taken'
+        | 'no_four_working_days'
+        | 'in_the_past'
+        | 'same_week';
     };
 
 export class CyclePlanner {
@@ -260,6 +278,90 @@ export class CyclePlanner {
       return latest ? { kind: 'conflict', cycle: latest } : { kind: 'not_found' };
     }
     return { kind: 'changed', cycle: next, before: cycle };
+  }
+
+  /**
+   * Moves a whole cycle to another week, at the same time of day: a new cycle in that week (the calendar
+   * rules decide its days), then this one cancelled and marked as moved. Nothing may have started yet. A
+   * resent card finds its own new cycle and completes or repeats nothing.
+   */
+  async moveCycle(
+    circle: Circle,
+    cycleId: string,
+    expectedVersion: number,
+    toWeek: string,
+  ): Promise<MoveCycleOutcome> {
+    const cycle = await this.cycles.findById(circle.tenantId, cycleId);
+    if (!cycle || cycle.circleId !== circle.id) return { kind: 'not_found' };
+    const submissionId = `move:${cycle.id}`;
+    if (cycle.movedTo) {
+      const moved = await this.cycles.findByCircleWeek(circle.tenantId, circle.id, cycle.movedTo);
+      if (moved) return { kind: 'moved', from: cycle, to: moved };
+    }
+    if (cycle.version !== expectedVersion) return { kind: 'conflict', cycle };
+    const now = this.options.clock();
+    if (
+      cycle.status === 'cancelled' ||
+      cycle.sessions.some((s) => s.status !== 'cancelled' && s.start <= now)
+    ) {
+      return { kind: 'refused', cycle, reason: 'session_started' };
+    }
+    const plan = planRhythm({
+      firstWeek: toWeek,
+      everyWeeks: 1,
+      cycles: 1,
+      timeOfDay: cycle.timeOfDay,
+      timeZone: cycle.timeZone,
+      durationMinutes: cycle.durationMinutes,
+      now,
+      holidays: this.options.holidays,
+    });
+    if (!plan.ok) return { kind: 'refused', cycle, reason: plan.reason };
+    const proposal = plan.cycles[0];
+    // Only the week asked for: a rhythm would slide to the next possible week, a move should say why not.
+    if (!proposal || plan.skipped.length > 0) {
+      const skipped = plan.skipped[0];
+      return {
+        kind: 'refused',
+        cycle,
+        reason: skipped?.reason === 'in_the_past' ? 'in_the_past' : 'no_four_working_days',
+      };
+    }
+    if (proposal.week === cycle.weekStart) return { kind: 'refused', cycle, reason: 'same_week' };
+    const target: PlannedCycle = {
+      ...cycle,
+      id: this.options.newId(),
+      weekStart: proposal.week,
+      status: 'planned',
+      sessions: proposal.sessions.map((s) => ({ ...s, status: 'planned' as const, sequence: 0 })),
+      planSubmissionId: submissionId,
+      version: 1,
+      createdAt: now,
+      updatedAt: now,
+    };
+    delete target.movedTo;
+    let created = target;
+    if (!(await this.cycles.create(target))) {
+      const existing = await this.cycles.findByCircleWeek(circle.tenantId, circle.id, proposal.week);
+      if (existing?.planSubmissionId !== submissionId)
+        return { kind: 'refused', cycle, reason: 'week_taken' };
+      created = existing;
+    }
+    const cancelled: PlannedCycle = {
+      ...cycle,
+      status: 'cancelled',
+      movedTo: proposal.week,
+      sessions: cycle.sessions.map((s) =>
+        s.status === 'cancelled' ? s : { ...s, status: 'cancelled' as const, sequence: s.sequence + 1 },
+      ),
+      version: cycle.version + 1,
+      updatedAt: now,
+    };
+    if (!(await this.cycles.update(cancelled, expectedVersion))) {
+      const latest = await this.cycles.findById(circle.tenantId, cycleId);
+      return latest ? { kind: 'conflict', cycle: latest } : { kind: 'not_found' };
+    }
+    return { kind: 'moved', from: cancelled, to: created };
   }
 
   findById(tenantId: string, id: string): Promise<PlannedCycle | undefined> {

@@ -324,7 +324,7 @@ export function manageCycleCard(
   locale: Locale,
   circle: Circle,
   cycle: PlannedCycle,
-  options: { now: Date; notice?: MessageKey; calendarLink: string },
+  options: { now: Date; notice?: MessageKey; noticeParams?: Record<string, string>; calendarLink: string },
 ): AdaptiveCard {
   const open = cycle.sessions.filter((s) => s.status === 'planned' && s.start > options.now);
   const ids = { cycleId: cycle.id, version: cycle.version };
@@ -377,7 +377,7 @@ export function manageCycleCard(
         ? [
             {
               type: 'TextBlock',
-              text: t(options.notice),
+              text: t(options.notice, options.noticeParams),
               wrap: true,
               weight: 'Bolder',
               ...(options.notice.startsWith('plan.refused') || options.notice === 'plan.conflict'
@@ -424,6 +424,22 @@ export function manageCycleCard(
             {
               type: 'ActionSet',
               actions: [executeAction(t('plan.manage.move'), VERBS.planMoveSession, ids, 'positive')],
+            },
+          ]
+        : []),
+      ...(open.length === cycle.sessions.length
+        ? [
+            subheading(t('plan.manage.moveCycleHeading')),
+            {
+              type: 'Input.Date',
+              id: 'toWeek',
+              label: t('plan.manage.field.toWeek'),
+              isRequired: true,
+              errorMessage: t('plan.refused.invalid_date'),
+            },
+            {
+              type: 'ActionSet',
+              actions: [executeAction(t('plan.manage.moveCycle'), VERBS.planMoveCycle, ids)],
             },
           ]
         : []),

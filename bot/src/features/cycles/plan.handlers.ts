@@ -23,6 +23,7 @@ import {
   confirmPlanData,
   cycleChangeData,
   manageCycleData,
+  moveCycleData,
   moveSessionData,
   planCardData,
   sessionChangeData,
@@ -322,6 +323,44 @@ export function registerPlanning(app: Application<TurnState>, deps: FeatureDeps)
     }
   };
 
+  const moveCycle = async (context: TurnContext, raw: unknown): Promise<AdaptiveCard> => {
+    const parsed = moveCycleData.safeParse(raw);
+    if (!parsed.success) return text(context, 'plan.badData');
+    const found = await cycleFor(context, parsed.data.cycleId);
+    if (found.error !== undefined) return text(context, found.error);
+    const locale = localeFor(context);
+    const t = translator(locale);
+    const card = (cycle: typeof found.cycle, notice: MessageKey, noticeParams?: Record<string, string>) =>
+      manageCycleCard(t, locale, found.circle, cycle, {
+        now: deps.clock(),
+        notice,
+        noticeParams,
+        calendarLink: deps.calendarLink(cycle, locale),
+      });
+    if (!found.member) return card(found.cycle, 'plan.notMember');
+    const outcome = await deps.planner.moveCycle(
+      found.circle,
+      parsed.data.cycleId,
+      parsed.data.version,
+      parsed.data.toWeek,
+    );
+    turnLogger(context, deps.logger).info({ outcome: outcome.kind }, 'cycle move');
+    switch (outcome.kind) {
+      case 'moved':
+        for (const cycle of [outcome.from, outcome.to]) {
+          await scheduleCycleJobs(deps.scheduler, cycle, deps.clock());
+          syncCalendar(context, found.circle, cycle.id);
+        }
+        return card(outcome.to, 'plan.cycleMoved', { week: formatWeek(outcome.to.weekStart, locale) });
+      case 'conflict':
+        return card(outcome.cycle, 'plan.conflict');
+      case 'refused':
+        return card(outcome.cycle, `plan.refused.${outcome.reason}`);
+      case 'not_found':
+        return text(context, 'plan.notFound');
+    }
+  };
+
   const reply = async (context: TurnContext, card: AdaptiveCard) => {
     await context.sendActivity(MessageFactory.attachment(toAttachment(card)));
   };
@@ -330,6 +369,10 @@ export function registerPlanning(app: Application<TurnState>, deps: FeatureDeps)
   app.adaptiveCards.actionExecute(VERBS.planPreview, async (context, _s, data) => preview(context, data));
   app.adaptiveCards.actionExecute(VERBS.planConfirm, async (context, _s, data) => confirm(context, data));
   app.adaptiveCards.actionExecute(VERBS.planChange, async (context, _s, data) => change(context, data));
+  app.adaptiveCards.actionExecute(VERBS.planMoveCycle, async (context, _s, data) => moveCycle(context, data));
+  app.adaptiveCards.actionSubmit(VERBS.planMoveCycle, async (context, _s, data) =>
+    reply(context, await moveCycle(context, data)),
+  );
   app.adaptiveCards.actionExecute(VERBS.planFindSlot, async (context, _s, data) => findSlot(context, data));
   app.adaptiveCards.actionExecute(VERBS.planManage, async (context, _s, data) => manage(context, data));
   app.adaptiveCards.actionSubmit(VERBS.planManage, async (context, _s, data) =>

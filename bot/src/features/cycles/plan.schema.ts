@@ -71,3 +71,5 @@ export const moveSessionData = sessionChangeData.extend({
   toDate: isoDate,
   time: z.string().regex(/^\d{2}:\d{2}$/),
 });
+
+export const moveCycleData = cycleChangeData.extend({ toWeek: isoDate });
