@@ -9,7 +9,7 @@ import {
   type Person,
 } from '../support/activities';
 import { FakeBotConnector } from '../support/bot-connector.fake';
-import { callTabApi } from '../support/flows';
+import { callTabApi, composeTraject } from '../support/flows';
 import { postActivity, startTestService } from '../support/service';
 
 // ical.js's CommonJS build, to read the calendar file back as a calendar app would.
@@ -220,6 +220,21 @@ describe('planning Vitale Weekcycli', () => {
     });
     expect(answer.text).toContain('gegevens die ik niet kan lezen');
     expect(await cycles().countDocuments({})).toBe(before);
+  });
+
+  it("fills in how many cycles the planner's own traject still needs, as a hint they can change", async () => {
+    await composeTraject(service, connector, members[2], { activeWeeksTarget: '20' });
+    const planned = await cycles().countDocuments({ status: { $ne: 'cancelled' } });
+    const form = await say(members[2], 'plan');
+    const cyclesInput = form.body
+      .flatMap((e) =>
+        ((e as { columns?: { items: Record<string, unknown>[] }[] }).columns ?? []).flatMap((c) => c.items),
+      )
+      .find((i) => i.id === 'cycles');
+    expect(cyclesInput).toMatchObject({ value: 20 - planned });
+    expect(JSON.stringify(form)).toContain(
+      `Nog ${20 - planned} cycli tot jullie doel van actieve weken (volgens Chantal).`,
+    );
   });
 
   it('needs a circle in the chat', async () => {

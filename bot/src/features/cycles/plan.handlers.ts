@@ -85,19 +85,21 @@ export function registerPlanning(app: Application<TurnState>, deps: FeatureDeps)
   const formContext = async (context: TurnContext, circle: Circle) => {
     const locale = localeFor(context);
     const t = translator(locale);
-    const planned = await deps.planner.listForCircle(circle.tenantId, circle.id, weekOf(today()));
+    const planned = (await deps.planner.listForCircle(circle.tenantId, circle.id, weekOf(today()))).filter(
+      (c) => c.status !== 'cancelled',
+    );
     // How many cycles the person planning still needs for their own traject's target: a hint, not a rule.
+    // It also fills in the number of cycles, so "a cycle every two weeks until the target" is one click.
     let hint: string | undefined;
+    let toTarget: number | undefined;
     const aadObjectId = context.activity.from?.aadObjectId;
     if (aadObjectId) {
       const owner = { tenantId: circle.tenantId, aadObjectId };
       const traject = await deps.trajects.find(owner);
       if (traject) {
         const done = (await deps.ledger.totals(owner)).activeWeeks + planned.length;
-        hint = t('plan.hintCycles', {
-          count: cyclesToReach(traject.activeWeeksTarget, done),
-          name: context.activity.from.name ?? '',
-        });
+        toTarget = cyclesToReach(traject.activeWeeksTarget, done);
+        hint = t('plan.hintCycles', { count: toTarget, name: context.activity.from.name ?? '' });
       }
     }
     const render = (values: PlanValues | undefined, refusal?: MessageKey, slotNotice?: string) =>
@@ -106,7 +108,7 @@ export function registerPlanning(app: Application<TurnState>, deps: FeatureDeps)
           week: addWeeks(weekOf(today()), 1),
           startDay: 'auto',
           time: '09:00',
-          cycles: '1',
+          cycles: String(Math.min(52, Math.max(1, toTarget ?? 1))),
           everyWeeks: '2',
           pauseFrom: '',
           pauseTo: '',
