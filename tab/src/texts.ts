@@ -17,7 +17,7 @@ const nl = {
   activeWeeks: 'Actieve weken',
   ofTarget: '{done} van {target}',
   proposals: 'Verbetervoorstellen',
-  nextConversation: 'Volgende talentontwikkelgesprek',
+  nextConversation: 'Volgend talentontwikkelgesprek',
   timeline: 'Je weken',
   weekPast: 'week {n}, voorbij',
   weekNow: 'week {n}, deze week',

@@ -397,4 +397,24 @@ describe('Prof-cirkels', () => {
       await places().countDocuments({ _id: { $regex: `^${TENANT_ID}:${tom!.aadObjectId}:` } as never }),
     ).toBe(0);
   });
+
+  it("accepts the Agents Playground's user ids (one hex digit longer than a GUID)", async () => {
+    const playground = ['Alex Wilber', 'Megan Bowen', 'Adele Vance'].map((name, i) => ({
+      aadObjectId: `00000000-0000-0000-0000-00000000002${i}0`,
+      name,
+    }));
+    const chat = groupChat(playground);
+    const card = await say(playground[0]!, 'cirkel', chat);
+    const answer = await execute(
+      playground[0]!,
+      'circle.form',
+      {
+        ...actionOf(card, 'circle.form')!.data,
+        name: 'Speeltuin',
+        members: playground.map((p) => p.aadObjectId).join(','),
+      },
+      chat,
+    );
+    expect(answer.text).toContain('Prof-cirkel Speeltuin');
+  });
 });

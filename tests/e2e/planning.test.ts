@@ -131,8 +131,7 @@ describe('planning Vitale Weekcycli', () => {
 
     const confirm = actionsOf(preview.card).find((a) => a.verb === 'plan.confirm')!;
     const answers = await Promise.all([1, 2].map(() => execute(members[1], 'plan.confirm', confirm.data!)));
-    for (const answer of answers)
-      expect(answer.text).toContain('2 Vitale Weekcyclus/cycli gepland voor Planners');
+    for (const answer of answers) expect(answer.text).toContain('2 Vitale Weekcycli gepland voor Planners');
     const stored = await cycles().find({}).sort({ weekStart: 1 }).toArray();
     expect(stored.map((c) => c.weekStart as string)).toEqual(['2027-05-10', '2027-05-24']);
     expect(stored[0]).toMatchObject({
@@ -156,6 +155,7 @@ describe('planning Vitale Weekcycli', () => {
       'plan.confirm',
       actionsOf(preview.card).find((a) => a.verb === 'plan.confirm')!.data!,
     );
+    expect(confirmed.text).toContain('Een Vitale Weekcyclus gepland voor Planners.');
     const link = actionsOf(confirmed.card).find((a) => a.type === 'Action.OpenUrl')!.url!;
     expect(link).toMatch(/\/api\/calendar\/.+\/nl\.ics\?exp=\d+&sig=/);
     const url = new URL(link);
@@ -189,6 +189,16 @@ describe('planning Vitale Weekcycli', () => {
       .upcomingSessions;
     expect(upcoming.length).toBeGreaterThanOrEqual(4);
     expect(upcoming[0]).toMatchObject({ circleName: 'Planners', start: '2027-05-10T07:30:00.000Z' });
+  });
+
+  it("names the holidays in the reader's language", async () => {
+    const english = { ...members[0], locale: 'en-GB' };
+    const response = await postActivity(
+      service,
+      cardExecute(connector.serviceUrl, english, 'plan.preview', inputs, chat),
+    );
+    const text = JSON.stringify(response.body);
+    expect(text).toContain("week of 26 April 2027: no four working days in a row (King's Day 27 April 2027)");
   });
 
   it.each([
@@ -233,7 +243,7 @@ describe('planning Vitale Weekcycli', () => {
       .find((i) => i.id === 'cycles');
     expect(cyclesInput).toMatchObject({ value: 20 - planned });
     expect(JSON.stringify(form)).toContain(
-      `Nog ${20 - planned} cycli tot jullie doel van actieve weken (volgens Chantal).`,
+      `Chantal: voor jouw Prof-traject zijn nog ${20 - planned} cycli nodig om je doel van actieve weken te halen.`,
     );
   });
 

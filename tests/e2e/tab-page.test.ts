@@ -223,7 +223,7 @@ describe('the tab page in headless Chromium', () => {
     expect(await proposals.locator('.badge').first().textContent()).toBe('Status: ✎ Concept');
 
     // The next conversation, with the notes chosen for it by sharing them; never the private one.
-    const conversation = page.getByRole('region', { name: 'Volgende talentontwikkelgesprek' });
+    const conversation = page.getByRole('region', { name: 'Volgend talentontwikkelgesprek' });
     const conversationText = await conversation.innerText();
     expect(conversationText).toContain('Voor het gesprek: ik wil meer regie over mijn rooster.');
     expect(conversationText).not.toContain('Privé');

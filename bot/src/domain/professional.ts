@@ -4,6 +4,13 @@ import type { Locale } from './locale';
  * Where to reach a professional proactively: the parts of a Bot Framework conversation reference
  * that are needed to post into their personal chat with the bot. Plain data; no Teams types here.
  */
+/**
+ * The shape of an Entra object id: a GUID in Teams. The Microsoft 365 Agents Playground's built-in users have
+ * a longer last group (13 hex digits), so the shape is checked, not GUID-ness: who may actually be chosen is
+ * decided elsewhere (the chat's roster, the tenant).
+ */
+export const ENTRA_OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12,16}$/i;
+
 export interface ProactiveAddress {
   channelId: string;
   serviceUrl: string;

@@ -4,6 +4,7 @@
  */
 
 import type { LearningSuggestion } from './learning-suggestion';
+import { ENTRA_OBJECT_ID } from './professional';
 
 /** The ten questions of the didactic framework ("didactisch kader"), by number. */
 export const DIDACTIC_QUESTIONS = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10] as const;
@@ -147,11 +148,13 @@ export function checkPlan(plan: TrajectPlan, today: string, savedStartDate?: str
   return problems;
 }
 
-/** Entra object ids are GUIDs; nobody can be their own manager. */
+/** A manager is named by their Entra object id (see ENTRA_OBJECT_ID); nobody can be their own manager. */
 export function checkManager(managerAadObjectId: string | undefined, ownAadObjectId: string): PlanProblem[] {
   if (managerAadObjectId === undefined) return [];
-  const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-  if (!guid.test(managerAadObjectId) || managerAadObjectId.toLowerCase() === ownAadObjectId.toLowerCase()) {
+  if (
+    !ENTRA_OBJECT_ID.test(managerAadObjectId) ||
+    managerAadObjectId.toLowerCase() === ownAadObjectId.toLowerCase()
+  ) {
     return [{ field: 'manager', code: 'invalid' }];
   }
   return [];

@@ -6,8 +6,10 @@ import type { Locale } from '../domain/locale';
 import { cycleCalendar } from '../integrations/ics-calendar';
 import { checkSignedPath, signPath } from './signed-link';
 
-/** How long a calendar link on a card keeps working. */
+/** A calendar link on a card keeps working at least this long, and until a month after the cycle's end. */
 const LINK_VALIDITY_DAYS = 60;
+const LINK_AFTER_CYCLE_DAYS = 30;
+const DAY_MS = 86_400_000;
 
 export const calendarPath = (cycle: Pick<PlannedCycle, 'tenantId' | 'id'>, locale: Locale) =>
   `/api/calendar/${encodeURIComponent(cycle.tenantId)}/${encodeURIComponent(cycle.id)}/${locale}.ics`;
@@ -15,10 +17,16 @@ export const calendarPath = (cycle: Pick<PlannedCycle, 'tenantId' | 'id'>, local
 /** The signed link to a cycle's .ics file, for the confirmation card. */
 export function calendarLink(
   options: { publicUrl: string; secret: string; clock: () => Date },
-  cycle: Pick<PlannedCycle, 'tenantId' | 'id'>,
+  cycle: Pick<PlannedCycle, 'tenantId' | 'id' | 'sessions'>,
   locale: Locale,
 ): string {
-  const expires = new Date(options.clock().getTime() + LINK_VALIDITY_DAYS * 86_400_000);
+  const lastEnd = Math.max(...cycle.sessions.map((s) => s.end.getTime()));
+  const expires = new Date(
+    Math.max(
+      options.clock().getTime() + LINK_VALIDITY_DAYS * DAY_MS,
+      lastEnd + LINK_AFTER_CYCLE_DAYS * DAY_MS,
+    ),
+  );
   return `${options.publicUrl}${signPath(options.secret, calendarPath(cycle, locale), expires)}`;
 }
 

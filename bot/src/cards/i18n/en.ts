@@ -173,7 +173,8 @@ export const en: Record<MessageKey, string> = {
   'plan.field.everyWeeks': 'Every how many weeks',
   'plan.field.pauseFrom': 'Pause from (optional)',
   'plan.field.pauseTo': 'Pause until (inclusive)',
-  'plan.hintCycles': '{count} cycles to go to reach your active-weeks target (according to {name}).',
+  'plan.hintCycles':
+    '{name}: your Prof-traject needs {count} more cycles to reach your active-weeks target. The number above is filled in from it.',
   'plan.action.preview': 'Show the dates',
   'plan.action.confirm': 'Confirm the plan',
   'plan.action.change': 'Change',
@@ -187,8 +188,9 @@ export const en: Record<MessageKey, string> = {
   'plan.skipped.no_four_working_days': 'week of {week}: no four working days in a row ({days})',
   'plan.incomplete': 'Not all cycles fit within three years; plan the rest later.',
   'plan.confirmed.title': 'Planned',
+  'plan.confirmed.one': 'One Vital Week Cycle planned for {circle}. Everyone gets a reminder the day before.',
   'plan.confirmed':
-    '{count} Vital Week Cycle(s) planned for {circle}. Everyone gets a reminder the day before.',
+    '{count} Vital Week Cycles planned for {circle}. Everyone gets a reminder the day before each cycle.',
   'plan.alreadyPlanned': 'These weeks already had a cycle and were left as they were: {weeks}.',
   'plan.noGraph':
     'Put the sessions in your calendar with the calendar file below (the bot creates Teams meetings once Microsoft Graph is configured).',

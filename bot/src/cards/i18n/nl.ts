@@ -68,7 +68,7 @@ export const nl = {
   'traject.summary.time': 'Tijd gebruikt',
   'traject.summary.timeValue': '{used} van {available} uur',
   'traject.summary.proposals': 'Verbetervoorstellen',
-  'traject.summary.nextConversation': 'Volgende talentontwikkelgesprek',
+  'traject.summary.nextConversation': 'Volgend talentontwikkelgesprek',
   'traject.summary.nextConversationValue': 'rond {date}',
   'traject.summary.questions': 'Mijn vragen',
   'traject.summary.talents': 'Mijn talenten',
@@ -175,7 +175,8 @@ export const nl = {
   'plan.field.everyWeeks': 'Om de hoeveel weken',
   'plan.field.pauseFrom': 'Pauze vanaf (optioneel)',
   'plan.field.pauseTo': 'Pauze tot en met',
-  'plan.hintCycles': 'Nog {count} cycli tot jullie doel van actieve weken (volgens {name}).',
+  'plan.hintCycles':
+    '{name}: voor jouw Prof-traject zijn nog {count} cycli nodig om je doel van actieve weken te halen. Het aantal hierboven is daarop ingevuld.',
   'plan.action.preview': 'Toon de data',
   'plan.action.confirm': 'Bevestig de planning',
   'plan.action.change': 'Aanpassen',
@@ -189,8 +190,10 @@ export const nl = {
   'plan.skipped.no_four_working_days': 'week van {week}: geen vier werkdagen op rij ({days})',
   'plan.incomplete': 'Niet alle cycli passen binnen drie jaar; plan de rest later.',
   'plan.confirmed.title': 'Gepland',
+  'plan.confirmed.one':
+    'Een Vitale Weekcyclus gepland voor {circle}. Iedereen krijgt de dag ervoor een herinnering.',
   'plan.confirmed':
-    '{count} Vitale Weekcyclus/cycli gepland voor {circle}. Iedereen krijgt de dag ervoor een herinnering.',
+    '{count} Vitale Weekcycli gepland voor {circle}. Iedereen krijgt de dag voor elke cyclus een herinnering.',
   'plan.alreadyPlanned': 'Deze weken hadden al een cyclus en zijn niet veranderd: {weeks}.',
   'plan.noGraph':
     'Zet de sessies in je agenda met het agenda-bestand hieronder (Teams-vergaderingen maakt de bot zodra Microsoft Graph is ingesteld).',

@@ -1,13 +1,14 @@
 import { z } from 'zod/v4';
+import { ENTRA_OBJECT_ID } from '../../domain/professional';
 
-/** Teams sends a multi-select's value as "id1,id2"; ids are Entra object ids (GUIDs). */
+/** Teams sends a multi-select's value as "id1,id2"; ids are Entra object ids (checked against the roster later). */
 const idList = z
   .union([z.string().max(2000), z.array(z.string().max(64)).max(50)])
   .optional()
   .transform((v) =>
     (Array.isArray(v) ? v : (v ?? '').split(',')).map((id) => id.trim()).filter((id) => id !== ''),
   )
-  .pipe(z.array(z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i)).max(50));
+  .pipe(z.array(z.string().regex(ENTRA_OBJECT_ID)).max(50));
 
 const version = z.union([z.string().regex(/^\d{1,9}$/), z.number().int().min(0)]).transform(Number);
 

@@ -279,12 +279,16 @@ export function planConfirmedCard(
     graph: boolean;
   },
 ): AdaptiveCard {
+  const confirmed = t(options.cycles.length === 1 ? 'plan.confirmed.one' : 'plan.confirmed', {
+    count: options.cycles.length,
+    circle: circle.name,
+  });
   return adaptiveCard({
-    fallbackText: t('plan.confirmed', { count: options.cycles.length, circle: circle.name }),
-    speak: t('plan.confirmed', { count: options.cycles.length, circle: circle.name }),
+    fallbackText: confirmed,
+    speak: confirmed,
     body: [
       heading(t('plan.confirmed.title')),
-      plainText(t('plan.confirmed', { count: options.cycles.length, circle: circle.name })),
+      plainText(confirmed),
       ...(options.alreadyPlanned.length > 0
         ? [
             paragraph(

@@ -6,7 +6,7 @@ import { translator, type MessageKey } from '../../cards/i18n';
 import { VERBS } from '../../cards/verbs';
 import { afterTurn } from '../../after-turn';
 import type { Circle } from '../../domain/circle';
-import { addWeeks, cyclesToReach, weekOf } from '../../domain/cycle-calendar';
+import { addWeeks, cyclesToReach, publicHolidays, weekOf } from '../../domain/cycle-calendar';
 import { conversationKind, localeOf, tenantIdOf, turnLogger } from '../shared/activity';
 import type { FeatureDeps } from '../shared/deps';
 import type { CycleChange } from '../../domain/cycle-planner.service';
@@ -193,7 +193,12 @@ export function registerPlanning(app: Application<TurnState>, deps: FeatureDeps)
       return text(context, 'plan.badData');
     }
     const values = valuesOf(parsed.data) as unknown as PlanValues;
-    const plan = deps.planner.preview(circle, toPlanRequest(parsed.data));
+    // The same Dutch holidays, named in the reader's language.
+    const plan = deps.planner.preview(
+      circle,
+      toPlanRequest(parsed.data),
+      publicHolidays('NL', { language: localeFor(context) }),
+    );
     if (!plan.ok) return form(context, circle, values, `plan.refused.${plan.reason}`);
     const locale = localeFor(context);
     return planPreviewCard(translator(locale), locale, circle, {
