@@ -422,6 +422,17 @@ class TokenFailure extends GraphClientError {
  * other than 429 means our credentials or tenant are wrong; anything else (5xx, 429, unreachable, the
  * metadata document not found) may pass.
  */
+/** OAuth 2.0 token errors that mean our credentials, tenant or request are wrong (not a passing outage). */
+const CLIENT_ERRORS = new Set([
+  'invalid_client',
+  'unauthorized_client',
+  'invalid_request',
+  'invalid_grant',
+  'invalid_scope',
+  'unsupported_grant_type',
+  'invalid_resource',
+]);
+
 function classifyTokenError(err: unknown): CalendarErrorCode {
   const withStatus = (value: unknown): number | undefined => {
     const status = (value as { status?: unknown; statusCode?: unknown } | undefined) ?? {};
@@ -429,8 +440,16 @@ function classifyTokenError(err: unknown): CalendarErrorCode {
     return typeof status.statusCode === 'number' ? status.statusCode : undefined;
   };
   const status = withStatus(err) ?? withStatus((err as { cause?: unknown } | undefined)?.cause);
-  if (status !== undefined && status >= 400 && status < 500 && status !== 429) return 'CALENDAR_AUTH_FAILED';
-  return 'CALENDAR_UNAVAILABLE';
+  if (status !== undefined) {
+    return status >= 400 && status < 500 && status !== 429 ? 'CALENDAR_AUTH_FAILED' : 'CALENDAR_UNAVAILABLE';
+  }
+  // @azure/identity 4.13 (the last that declares Node 20) gives no status: only the token endpoint's OAuth 2.0
+  // error code, which MSAL puts first in the message ("invalid_client: AADSTS7000215 …"). That code is the
+  // protocol's own field (RFC 6749 §5.2), so it is read here, at this one edge, and nowhere else.
+  const oauthError = /^([a-z_]+):/.exec((err as { message?: unknown }).message as string)?.[1];
+  return oauthError !== undefined && CLIENT_ERRORS.has(oauthError)
+    ? 'CALENDAR_AUTH_FAILED'
+    : 'CALENDAR_UNAVAILABLE';
 }
 
 /** Retry-After (delta-seconds or an HTTP date) in milliseconds; undefined when absent or unreadable. */
