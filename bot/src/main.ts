@@ -164,7 +164,15 @@ export async function startService(config: Config, logger: Logger = createLogger
       logger.info({ provider: config.ai?.provider, model: languageModel.name }, 'AI model configured');
     const meetingLinks = new MongoMeetingLinkRepository(db);
     const tabLink = trajectTabLink(config);
-    registerCycleJobs(scheduler, outbox, { planner, circles, professionals, meetingLinks, tabLink, logger });
+    registerCycleJobs(scheduler, outbox, {
+      planner,
+      circles,
+      professionals,
+      meetingLinks,
+      tabLink,
+      logger,
+      calendarSync,
+    });
     const app = createApp({
       adapter,
       storage,

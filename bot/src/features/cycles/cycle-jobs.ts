@@ -7,6 +7,7 @@ import {
   type AdaptiveCard,
 } from '../../cards/adaptive-card';
 import { translator, type Translate } from '../../cards/i18n';
+import type { CalendarSync, SyncResult } from '../../domain/calendar-sync.service';
 import type { Circle } from '../../domain/circle';
 import type { PlannedCycle, PlannedSession } from '../../domain/cycle-planner.service';
 import type { JobContext, Scheduler } from '../../domain/jobs';
@@ -21,7 +22,51 @@ import { formatSession } from './plan.card';
  * cycle and session, so planning, moving and cancelling only ever (re)schedule or cancel the same keys; each
  * card goes through the outbox under a key of its own, so a job that runs twice sends nothing twice.
  */
-export const CYCLE_JOBS = { reminder: 'cycle.reminder', kickoff: 'session.kickoff' } as const;
+export const CYCLE_JOBS = {
+  reminder: 'cycle.reminder',
+  kickoff: 'session.kickoff',
+  calendarSync: 'calendar.sync',
+} as const;
+
+/** After a change the calendar is synced at once (after the turn); this job checks again, in case that died. */
+const CALENDAR_RECHECK_MS = 2 * 60_000;
+
+/** Brings a cycle's Teams meetings in line with its plan, with the texts in the circle's language. */
+export async function syncCycleCalendar(
+  calendarSync: CalendarSync,
+  circle: Circle,
+  cycleId: string,
+): Promise<SyncResult> {
+  const t = translator(circle.locale);
+  return calendarSync.sync(
+    circle.tenantId,
+    cycleId,
+    circle.members.map((m) => ({ aadObjectId: m.aadObjectId, name: m.name })),
+    {
+      subject: (dayIndex) => t('plan.ics.summary', { circle: circle.name, n: dayIndex + 1 }),
+      bodyHtml: `<p>${escapeHtml(t('plan.ics.description'))}</p>`,
+      cancelComment: t('plan.calendar.cancelComment'),
+    },
+  );
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** The safety net for a calendar sync: a job per cycle version that runs the (idempotent) sync again. */
+export async function scheduleCalendarRecheck(
+  scheduler: Scheduler,
+  cycle: PlannedCycle,
+  now: Date,
+): Promise<void> {
+  await scheduler.schedule({
+    key: `calendar-sync:${cycle.id}:${cycle.version}`,
+    name: CYCLE_JOBS.calendarSync,
+    runAt: new Date(now.getTime() + CALENDAR_RECHECK_MS),
+    data: { tenantId: cycle.tenantId, cycleId: cycle.id },
+  });
+}
 
 const DAY_MS = 86_400_000;
 const KICKOFF_BEFORE_MS = 5 * 60_000;
@@ -121,7 +166,10 @@ const message = (card: AdaptiveCard) => ({ type: 'message', attachments: [toAtta
 export function registerCycleJobs(
   scheduler: { register(name: string, handler: (job: JobContext) => Promise<void>): void },
   outbox: Outbox,
-  deps: Pick<FeatureDeps, 'planner' | 'circles' | 'professionals' | 'meetingLinks' | 'tabLink' | 'logger'>,
+  deps: Pick<
+    FeatureDeps,
+    'planner' | 'circles' | 'professionals' | 'meetingLinks' | 'tabLink' | 'logger' | 'calendarSync'
+  >,
 ): void {
   const read = async (job: JobContext) => {
     const { tenantId, cycleId } = job.data as { tenantId: string; cycleId: string };
@@ -129,6 +177,18 @@ export function registerCycleJobs(
     const circle = cycle ? await deps.circles.findById(tenantId, cycle.circleId) : undefined;
     return cycle && circle && cycle.status !== 'cancelled' ? { cycle, circle } : undefined;
   };
+
+  scheduler.register(CYCLE_JOBS.calendarSync, async (job) => {
+    const calendarSync = deps.calendarSync;
+    const { tenantId, cycleId } = job.data as { tenantId: string; cycleId: string };
+    const cycle = await deps.planner.findById(tenantId, cycleId);
+    const circle = cycle ? await deps.circles.findById(tenantId, cycle.circleId) : undefined;
+    if (!calendarSync || !cycle || !circle) return;
+    const result = await syncCycleCalendar(calendarSync, circle, cycleId);
+    // A session the calendar refused this time: fail the run, so the scheduler tries again with backoff.
+    if (result.failed.length > 0)
+      throw Object.assign(new Error('calendar sync incomplete'), { code: result.failed[0]!.code });
+  });
 
   scheduler.register(CYCLE_JOBS.reminder, async (job) => {
     const found = await read(job);

@@ -9,8 +9,8 @@ import type { Circle } from '../../domain/circle';
 import { addWeeks, cyclesToReach, publicHolidays, weekOf } from '../../domain/cycle-calendar';
 import { conversationKind, localeOf, tenantIdOf, turnLogger } from '../shared/activity';
 import type { FeatureDeps } from '../shared/deps';
-import type { CycleChange } from '../../domain/cycle-planner.service';
-import { scheduleCycleJobs } from './cycle-jobs';
+import type { CycleChange, PlannedCycle } from '../../domain/cycle-planner.service';
+import { scheduleCalendarRecheck, scheduleCycleJobs, syncCycleCalendar } from './cycle-jobs';
 import {
   formatWeek,
   manageCycleCard,
@@ -53,27 +53,19 @@ export function registerPlanning(app: Application<TurnState>, deps: FeatureDeps)
    * After the answer has gone out: bring the cycle's Teams meetings in line with its plan (Microsoft Graph).
    * A failure is logged and left for the next change or sync; the plan itself is already kept.
    */
-  const syncCalendar = (context: TurnContext, circle: Circle, cycleId: string) => {
+  const syncCalendar = async (context: TurnContext, circle: Circle, cycle: PlannedCycle): Promise<void> => {
     const calendarSync = deps.calendarSync;
     if (!calendarSync) return;
+    // In the turn: the safety net exists before the answer goes out, whatever happens to this replica.
+    await scheduleCalendarRecheck(deps.scheduler, cycle, deps.clock());
     const log = turnLogger(context, deps.logger);
-    const t = translator(circle.locale);
     afterTurn(context, {
       name: 'calendar.sync',
       run: async () => {
-        const result = await calendarSync.sync(
-          circle.tenantId,
-          cycleId,
-          circle.members.map((m) => ({ aadObjectId: m.aadObjectId, name: m.name })),
-          {
-            subject: (dayIndex) => t('plan.ics.summary', { circle: circle.name, n: dayIndex + 1 }),
-            bodyHtml: `<p>${escapeHtml(t('plan.ics.description'))}</p>`,
-            cancelComment: t('plan.calendar.cancelComment'),
-          },
-        );
+        const result = await syncCycleCalendar(calendarSync, circle, cycle.id);
         if (result.failed.length > 0)
-          log.warn({ cycleId, failed: result.failed }, 'calendar sync incomplete');
-        else log.info({ cycleId, ...result, failed: undefined }, 'calendar synced');
+          log.warn({ cycleId: cycle.id, failed: result.failed }, 'calendar sync incomplete');
+        else log.info({ cycleId: cycle.id, ...result, failed: undefined }, 'calendar synced');
       },
     });
   };
@@ -228,7 +220,7 @@ export function registerPlanning(app: Application<TurnState>, deps: FeatureDeps)
     for (const cycle of outcome.cycles) {
       // In the turn, so the reminders exist once the answer says "planned".
       await scheduleCycleJobs(deps.scheduler, cycle, deps.clock());
-      syncCalendar(context, circle, cycle.id);
+      await syncCalendar(context, circle, cycle);
     }
     const locale = localeFor(context);
     return planConfirmedCard(translator(locale), locale, circle, {
@@ -317,7 +309,7 @@ export function registerPlanning(app: Application<TurnState>, deps: FeatureDeps)
     switch (outcome.kind) {
       case 'changed':
         await scheduleCycleJobs(deps.scheduler, outcome.cycle, deps.clock());
-        syncCalendar(context, found.circle, outcome.cycle.id);
+        await syncCalendar(context, found.circle, outcome.cycle);
         return card(outcome.cycle, 'plan.changed');
       case 'unchanged':
         return card(outcome.cycle, 'plan.unchanged');
@@ -356,7 +348,7 @@ export function registerPlanning(app: Application<TurnState>, deps: FeatureDeps)
       case 'moved':
         for (const cycle of [outcome.from, outcome.to]) {
           await scheduleCycleJobs(deps.scheduler, cycle, deps.clock());
-          syncCalendar(context, found.circle, cycle.id);
+          await syncCalendar(context, found.circle, cycle);
         }
         return card(outcome.to, 'plan.cycleMoved', { week: formatWeek(outcome.to.weekStart, locale) });
       case 'conflict':
@@ -400,8 +392,4 @@ export function registerPlanning(app: Application<TurnState>, deps: FeatureDeps)
   app.adaptiveCards.actionSubmit(VERBS.planChange, async (context, _s, data) =>
     reply(context, await change(context, data)),
   );
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
