@@ -167,10 +167,21 @@ function formatDay(isoDateTime: string): string {
   return new Intl.DateTimeFormat(intlLocale, { dateStyle: 'long' }).format(new Date(isoDateTime));
 }
 
+/** "maandag 7 december 2026, 09:00–10:00 CET": in the viewer's own time zone, and saying which. */
 function formatSessionTime(start: string, end: string): string {
-  const day = new Intl.DateTimeFormat(intlLocale, { weekday: 'long', day: 'numeric', month: 'long' });
+  const day = new Intl.DateTimeFormat(intlLocale, {
+    weekday: 'long',
+    day: 'numeric',
+    month: 'long',
+    year: 'numeric',
+  });
   const time = new Intl.DateTimeFormat(intlLocale, { hour: '2-digit', minute: '2-digit' });
-  return `${day.format(new Date(start))}, ${time.format(new Date(start))}–${time.format(new Date(end))}`;
+  const zoned = new Intl.DateTimeFormat(intlLocale, {
+    hour: '2-digit',
+    minute: '2-digit',
+    timeZoneName: 'short',
+  });
+  return `${day.format(new Date(start))}, ${time.format(new Date(start))}–${zoned.format(new Date(end))}`;
 }
 
 /** Today on the viewer's calendar, as YYYY-MM-DD. */
@@ -232,7 +243,15 @@ function timeline(traject: TrajectView): HTMLElement {
     });
     list.append(h('li', { class: `week week-${state}`, title: label, 'aria-label': label }));
   }
-  return h('section', {}, h('h2', {}, t.timeline), list);
+  // The colours are explained in words too (each week's own label says the same to a screen reader).
+  const legend = h(
+    'ul',
+    { class: 'weeks-legend', 'aria-hidden': 'true' },
+    ...(['past', 'now', 'planned'] as const).map((state) =>
+      h('li', {}, h('span', { class: `swatch week-${state}` }), t.weekLegend[state]),
+    ),
+  );
+  return h('section', {}, h('h2', {}, t.timeline), list, legend);
 }
 
 function ownWordsSection(traject: TrajectView, refresh: () => Promise<void>): HTMLElement {

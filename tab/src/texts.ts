@@ -22,6 +22,7 @@ const nl = {
   weekPast: 'week {n}, voorbij',
   weekNow: 'week {n}, deze week',
   weekPlanned: 'week {n}, gepland',
+  weekLegend: { past: 'voorbij', now: 'deze week', planned: 'nog te gaan' },
   questions: 'Mijn vragen',
   talents: 'Mijn talenten',
   learningNeeds: 'Mijn leerbehoeften',
@@ -49,7 +50,7 @@ const nl = {
   sessions: 'Komende sessies',
   sessionsEmpty:
     'Er staan nog geen sessies gepland. Plan met je Prof-cirkel een Vitale Weekcyclus via de bot Werkplekleren+; de sessies en de links om deel te nemen verschijnen dan hier.',
-  sessionDay: 'dag {n} van 4',
+  sessionDay: 'sessie {n} van 4',
   join: 'Deelnemen',
   joinLabel: 'Deelnemen aan de sessie van {circle}, {when}',
   statusLabel: 'Status',
@@ -116,6 +117,7 @@ const en: typeof nl = {
   weekPast: 'week {n}, past',
   weekNow: 'week {n}, this week',
   weekPlanned: 'week {n}, planned',
+  weekLegend: { past: 'past', now: 'this week', planned: 'to come' },
   questions: 'My questions',
   talents: 'My talents',
   learningNeeds: 'My learning needs',
@@ -143,7 +145,7 @@ const en: typeof nl = {
   sessions: 'Upcoming sessions',
   sessionsEmpty:
     'No sessions are planned yet. Plan a Vital Week Cycle with your Prof-circle through the Werkplekleren+ bot; the sessions and their join links will appear here.',
-  sessionDay: 'day {n} of 4',
+  sessionDay: 'session {n} of 4',
   join: 'Join',
   joinLabel: 'Join the session of {circle}, {when}',
   statusLabel: 'Status',

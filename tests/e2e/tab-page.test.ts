@@ -90,6 +90,8 @@ describe('the tab page in headless Chromium', () => {
     expect(text).toContain('Hoe kan ik als individu mijn performance');
     expect(await page.getByLabel('Mijn talenten').inputValue()).toBe('Rust brengen in een team');
     expect(await page.locator('.week').count()).toBe(26);
+    // The colours are explained in words next to the strip.
+    expect(await page.locator('.weeks-legend').innerText()).toMatch(/voorbij\s+deze week\s+nog te gaan/);
     // Nothing planned or proposed yet: the sections say so, and what to do.
     expect(text).toContain(
       'Er staan nog geen sessies gepland. Plan met je Prof-cirkel een Vitale Weekcyclus',
@@ -199,11 +201,20 @@ describe('the tab page in headless Chromium', () => {
       weekday: 'long',
       day: 'numeric',
       month: 'long',
+      year: 'numeric',
       timeZone: 'Europe/Amsterdam',
     });
-    const when = `${day.format(first.start)}, ${time.format(first.start)}–${time.format(first.end)}`;
+    const zoned = new Intl.DateTimeFormat('nl-NL', {
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZoneName: 'short',
+      timeZone: 'Europe/Amsterdam',
+    });
+    const when = `${day.format(first.start)}, ${time.format(first.start)}–${zoned.format(first.end)}`;
+    // The viewer sees which time zone the times are in (Amsterdam: CET or CEST).
+    expect(when).toMatch(/CES?T$/);
     expect(await sessions.getByRole('listitem').first().innerText()).toContain(when);
-    expect(await sessions.innerText()).toContain('De Verbeteraars · dag 1 van 4');
+    expect(await sessions.innerText()).toContain('De Verbeteraars · sessie 1 van 4');
     const join = sessions.getByRole('link', { name: `Deelnemen aan de sessie van De Verbeteraars, ${when}` });
     expect(await join.innerText()).toBe('Deelnemen');
     expect(await join.getAttribute('href')).toBe(teamsJoinUrl('d0'));
@@ -302,6 +313,7 @@ describe('the tab page in headless Chromium', () => {
       timeZone: 'America/New_York',
     }).format(first.start);
     expect(await enPage.getByRole('region', { name: 'Upcoming sessions' }).innerText()).toContain(enTime);
+    expect(await enPage.getByRole('region', { name: 'Upcoming sessions' }).innerText()).toMatch(/E[SD]T\b/);
     const enProposals = await enPage.getByRole('region', { name: 'Proposals' }).innerText();
     expect(enProposals).toContain('Validated');
     expect(enProposals).toContain('Draft');
