@@ -44,6 +44,8 @@ export const CONFIG_HINTS: Readonly<Record<string, string>> = {
     'an https URL of the Entra ID signing keys (JWKS), e.g. https://login.microsoftonline.com/common/discovery/v2.0/keys',
   TAB_DEV_MODE:
     "'true' or 'false': lets a developer pick an identity in the tab without Entra ID (never with MicrosoftAppId)",
+  VIDEOFRAMES_DIR:
+    "a directory with the organisation's own videoframes (JSON files, checked at start; see bot/videoframes/default.json)",
   MAX_CIRCLES_PER_MEMBER: 'how many Prof-cirkels one person may be in at once, from 1 to 10, e.g. 2',
   LINK_SIGNING_SECRET:
     'a random secret of at least 32 characters that signs download links (e.g. calendar files); the same on every replica',
@@ -152,6 +154,7 @@ const schema = z
         .default('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
     ),
     TAB_DEV_MODE: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).optional().default('false')),
+    VIDEOFRAMES_DIR: optionalString,
     MAX_CIRCLES_PER_MEMBER: integer(1, 10, 2),
     LINK_SIGNING_SECRET: z.preprocess(emptyToUndefined, z.string().min(32).max(512).optional()),
     PUBLIC_URL: z.preprocess(
@@ -370,6 +373,8 @@ export interface Config {
     devMode: boolean;
   };
   maxCirclesPerMember: number;
+  /** The organisation's own videoframes, next to the shipped ones; undefined: only the shipped ones. */
+  videoframesDir: string | undefined;
   /** Signs download links; random per process when not configured (links then stop working at a restart). */
   linkSigningSecret: string;
   /** The service's public base URL (no trailing slash), and the Teams app id for deep links. */
@@ -450,6 +455,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     defaultLocale: e.DEFAULT_LOCALE,
     tab: { ssoAudiences: e.TAB_SSO_AUDIENCE, jwksUrl: e.ENTRA_JWKS_URL, devMode: e.TAB_DEV_MODE === 'true' },
     maxCirclesPerMember: e.MAX_CIRCLES_PER_MEMBER,
+    videoframesDir: e.VIDEOFRAMES_DIR,
     linkSigningSecret: e.LINK_SIGNING_SECRET ?? randomBytes(32).toString('base64url'),
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
     teamsAppId: e.TEAMS_APP_ID,

@@ -24,6 +24,7 @@ import { trajectTabLink } from './cards/tab-link';
 import { createConversationSender } from './integrations/conversation-sender';
 import { createEntraTokenVerifier } from './integrations/entra-token.verifier';
 import { createLanguageModel } from './integrations/openai-model';
+import { loadVideoframes } from './integrations/videoframe-files';
 import { startServer, type RunningServer } from './server';
 import { registerTabApi } from '../../tab/api/tab-api.routes';
 import { ensureIndexes } from './store/collections';
@@ -159,6 +160,16 @@ export async function startService(config: Config, logger: Logger = createLogger
       leaseMs: config.scheduler.leaseMs,
       maxAttempts: config.scheduler.maxAttempts,
     });
+    // Videoframes: the shipped ones and the organisation's own, each file checked; a wrong one is refused with
+    // its reason in the log and the others are used (the in-meeting sessions of issue 5 choose from these).
+    const videoframes = await loadVideoframes([
+      path.join(PROJECT_ROOT, 'bot', 'videoframes'),
+      ...(config.videoframesDir ? [path.resolve(PROJECT_ROOT, config.videoframesDir)] : []),
+    ]);
+    for (const refused of videoframes.refused) {
+      logger.warn({ file: refused.file, reason: refused.reason }, 'videoframe refused');
+    }
+    logger.info({ videoframes: videoframes.frames.map((f) => f.id) }, 'videoframes loaded');
     const languageModel = config.ai ? createLanguageModel(config.ai) : undefined;
     if (languageModel)
       logger.info({ provider: config.ai?.provider, model: languageModel.name }, 'AI model configured');
