@@ -14,7 +14,7 @@ import pino from 'pino';
 import { parseConfig } from '../../bot/src/config';
 import { startService } from '../../bot/src/main';
 import { resolveMongo } from '../../bot/src/store/mongo-server.resolver';
-import { cardExecute, groupConversation, message, person } from '../support/activities';
+import { cardExecute, groupConversation, message, person, rosterMembers } from '../support/activities';
 import { FakeBotConnector } from '../support/bot-connector.fake';
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
@@ -78,10 +78,7 @@ async function main(): Promise<void> {
   // A circle in a group chat, for the plan card's invoke (an Action.Execute answered in the HTTP response).
   const circleMembers = [person('Bench A'), person('Bench B'), person('Bench C')];
   const chat = groupConversation();
-  connector.rosters.set(
-    chat.id,
-    circleMembers.map((p) => ({ id: `29:${p.aadObjectId}`, name: p.name, aadObjectId: p.aadObjectId })),
-  );
+  connector.rosters.set(chat.id, rosterMembers(circleMembers));
   await post(message(connector.serviceUrl, circleMembers[0]!, '<at>Werkplekleren+</at> cirkel', chat));
   const formCard = connector.messages(chat.id).at(-1)!.body.attachments![0]!.content as {
     actions: { verb?: string; data?: Record<string, unknown> }[];

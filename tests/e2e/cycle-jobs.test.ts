@@ -1,6 +1,13 @@
 import { MongoClient } from 'mongodb';
 import type { Service } from '../../bot/src/main';
-import { cardExecute, groupConversation, message, person, type Person } from '../support/activities';
+import {
+  cardExecute,
+  groupConversation,
+  message,
+  person,
+  type Person,
+  rosterMembers,
+} from '../support/activities';
 import { FakeBotConnector } from '../support/bot-connector.fake';
 import { postActivity, startTestService } from '../support/service';
 
@@ -30,10 +37,7 @@ describe('reminders and kick-off cards of a planned cycle', () => {
     // Two members have a personal chat with the bot; the third never opened one.
     for (const who of members.slice(0, 2))
       await postActivity(service, message(connector.serviceUrl, who, 'hulp'));
-    connector.rosters.set(
-      chat.id,
-      members.map((p) => ({ id: `29:${p.aadObjectId}`, name: p.name, aadObjectId: p.aadObjectId })),
-    );
+    connector.rosters.set(chat.id, rosterMembers(members));
     await postActivity(
       service,
       message(connector.serviceUrl, members[0], '<at>Werkplekleren+</at> cirkel', chat),

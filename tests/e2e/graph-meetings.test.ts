@@ -1,5 +1,12 @@
 import { MongoClient } from 'mongodb';
-import { cardExecute, groupConversation, message, TENANT_ID, type Person } from '../support/activities';
+import {
+  cardExecute,
+  groupConversation,
+  message,
+  TENANT_ID,
+  type Person,
+  rosterMembers,
+} from '../support/activities';
 import { FakeBotConnector } from '../support/bot-connector.fake';
 import { callTabApi } from '../support/flows';
 import { FakeGraph, type FakeUser } from '../support/graph.fake';
@@ -58,10 +65,7 @@ describe('cycles as Teams meetings through Microsoft Graph', () => {
       timezone: 'Europe/Amsterdam',
     }));
     connector = await new FakeBotConnector().start();
-    connector.rosters.set(
-      chat.id,
-      people.map((p) => ({ id: `29:${p.aadObjectId}`, name: p.name, aadObjectId: p.aadObjectId })),
-    );
+    connector.rosters.set(chat.id, rosterMembers(people));
     service = await startServiceProcess({
       NODE_EXTRA_CA_CERTS: graph.caCertPath,
       MONGODB_URI: testMongoUri(),

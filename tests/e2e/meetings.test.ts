@@ -9,6 +9,7 @@ import {
   person,
   TENANT_ID,
   type Person,
+  rosterMembers,
 } from '../support/activities';
 import { FakeBotConnector } from '../support/bot-connector.fake';
 import { postActivity, startTestService } from '../support/service';
@@ -40,10 +41,7 @@ describe('meetings', () => {
     connector = await new FakeBotConnector().start();
     service = await startTestService();
     client = await MongoClient.connect(service.config.mongo.uri!);
-    connector.rosters.set(
-      circleChat.id,
-      members.map((p) => ({ id: `29:${p.aadObjectId}`, name: p.name, aadObjectId: p.aadObjectId })),
-    );
+    connector.rosters.set(circleChat.id, rosterMembers(members));
     await postActivity(
       service,
       message(connector.serviceUrl, members[0], '<at>Werkplekleren+</at> cirkel', circleChat),

@@ -7,10 +7,12 @@ import {
   person,
   TENANT_ID,
   type Person,
+  rosterMembers,
 } from '../support/activities';
 import { FakeBotConnector } from '../support/bot-connector.fake';
 import { callTabApi, composeTraject } from '../support/flows';
 import { postActivity, startTestService } from '../support/service';
+import { actionsOf, type Card } from '../support/cards';
 
 // ical.js's CommonJS build, to read the calendar file back as a calendar app would.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -24,31 +26,6 @@ const ICAL = require('ical.js') as {
   };
   TimezoneService: { register(component: unknown): void };
 };
-
-interface Action {
-  type: string;
-  verb?: string;
-  url?: string;
-  data?: Record<string, unknown>;
-}
-interface Card {
-  body: Record<string, unknown>[];
-  actions?: Action[];
-}
-
-function actionsOf(card: unknown): Action[] {
-  const found: Action[] = [];
-  const walk = (node: unknown) => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      const n = node as Record<string, unknown>;
-      if (typeof n.type === 'string' && n.type.startsWith('Action.')) found.push(n as unknown as Action);
-      for (const [key, value] of Object.entries(n)) if (key !== 'fallback' && key !== 'data') walk(value);
-    }
-  };
-  walk(card);
-  return found;
-}
 
 /**
  * Planning Vitale Weekcycli from a circle's chat: the form, the dates shown before confirming (with a
@@ -66,10 +43,7 @@ describe('planning Vitale Weekcycli', () => {
     connector = await new FakeBotConnector().start();
     service = await startTestService({ TAB_DEV_MODE: 'true' });
     client = await MongoClient.connect(service.config.mongo.uri!);
-    connector.rosters.set(
-      chat.id,
-      members.map((p) => ({ id: `29:${p.aadObjectId}`, name: p.name, aadObjectId: p.aadObjectId })),
-    );
+    connector.rosters.set(chat.id, rosterMembers(members));
     const form = await say(members[0], 'cirkel');
     await execute(members[0], 'circle.form', {
       ...actionsOf(form).find((a) => a.verb === 'circle.form')!.data,
@@ -344,10 +318,7 @@ describe('planning Vitale Weekcycli', () => {
       expect((await cycleOf('2027-05-24')).status).toBe('planned');
 
       const elsewhere = groupConversation();
-      connector.rosters.set(
-        elsewhere.id,
-        members.map((p) => ({ id: `29:${p.aadObjectId}`, name: p.name, aadObjectId: p.aadObjectId })),
-      );
+      connector.rosters.set(elsewhere.id, rosterMembers(members));
       const form = await say(members[0], 'cirkel', elsewhere);
       await execute(
         members[0],

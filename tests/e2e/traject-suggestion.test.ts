@@ -4,33 +4,9 @@ import { cardExecute, cardSubmit, message, person, type Person } from '../suppor
 import { FakeBotConnector, type ReceivedActivity } from '../support/bot-connector.fake';
 import { FakeOpenAi } from '../support/openai.fake';
 import { postActivity, startTestService } from '../support/service';
+import { actionFor, actionsOf, type Card } from '../support/cards';
 
-interface Action {
-  type: string;
-  verb?: string;
-  title?: string;
-  data?: Record<string, unknown>;
-}
-interface Card {
-  body: Record<string, unknown>[];
-  actions?: Action[];
-}
-
-/** Every action in a card, wherever it sits (card actions, ActionSets inside containers). */
-function actionsOf(card: unknown): Action[] {
-  const found: Action[] = [];
-  const walk = (node: unknown) => {
-    if (Array.isArray(node)) node.forEach(walk);
-    else if (node && typeof node === 'object') {
-      const n = node as Record<string, unknown>;
-      if (typeof n.type === 'string' && n.type.startsWith('Action.')) found.push(n as unknown as Action);
-      for (const [key, value] of Object.entries(n)) if (key !== 'fallback' && key !== 'data') walk(value);
-    }
-  };
-  walk(card);
-  return found;
-}
-const action = (card: unknown, verb: string) => actionsOf(card).find((a) => a.verb === verb);
+const action = actionFor;
 
 const TEAMS_APP_ID = '0f3a1c2b-4d5e-4f60-8a7b-9c0d1e2f3a4b';
 

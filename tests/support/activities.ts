@@ -40,6 +40,13 @@ function base<C extends { id: string }>(serviceUrl: string, who: Person, convers
   };
 }
 
+/** People as Teams lists them in a chat's roster (`pagedmembers`): Teams user id, name, Entra object id. */
+export function rosterMembers(
+  people: readonly Person[],
+): { id: string; name: string; aadObjectId: string }[] {
+  return people.map((p) => ({ id: `29:${p.aadObjectId}`, name: p.name, aadObjectId: p.aadObjectId }));
+}
+
 export function personalConversation(who: Person) {
   return { conversationType: 'personal', tenantId: TENANT_ID, id: `a:1${who.aadObjectId.replace(/-/g, '')}` };
 }

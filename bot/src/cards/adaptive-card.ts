@@ -84,6 +84,27 @@ export const submitAction = (title: string, verb: string): CardElement => ({
 });
 
 /**
+ * A universal action (Action.Execute): the answer replaces the card. Clients without universal actions get
+ * an Action.Submit with the same data and the verb, which the handlers answer with a new message.
+ * `extra` holds further properties such as `style`.
+ */
+export function executeAction(
+  title: string,
+  verb: string,
+  data: Record<string, unknown>,
+  extra: Record<string, unknown> = {},
+): CardElement {
+  return {
+    type: 'Action.Execute',
+    verb,
+    title,
+    data,
+    ...extra,
+    fallback: { type: 'Action.Submit', title, data: { ...data, verb } },
+  };
+}
+
+/**
  * Text that contains what people typed or what Teams sent (names): a RichTextBlock's TextRun is not
  * read as markdown, so a name like "*Jan*" shows as it is instead of changing the layout.
  */

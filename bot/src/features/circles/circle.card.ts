@@ -1,5 +1,6 @@
 import {
   adaptiveCard,
+  executeAction,
   heading,
   paragraph,
   plainText,
@@ -11,23 +12,6 @@ import type { Translate } from '../../cards/i18n';
 import { VERBS } from '../../cards/verbs';
 import { CIRCLE_LIMITS, type Circle, type CircleMember, type CircleProblem } from '../../domain/circle';
 import type { Locale } from '../../domain/locale';
-
-/** An Action.Execute with an Action.Submit fallback for clients without universal actions. */
-function executeAction(
-  title: string,
-  verb: string,
-  data: Record<string, unknown>,
-  style?: string,
-): CardElement {
-  return {
-    type: 'Action.Execute',
-    verb,
-    title,
-    data,
-    ...(style ? { style } : {}),
-    fallback: { type: 'Action.Submit', title, data: { ...data, verb } },
-  };
-}
 
 function problemText(t: Translate, problem: CircleProblem): string {
   switch (problem.code) {
@@ -133,7 +117,7 @@ export function formCard(
         t('circle.action.form'),
         VERBS.circleForm,
         { submissionId: options.submissionId },
-        'positive',
+        { style: 'positive' },
       ),
     ],
   });
@@ -150,7 +134,12 @@ export function circleCard(
     actions.push(executeAction(t('circle.action.addForm'), VERBS.circleAddForm, { version: circle.version }));
   }
   actions.push(
-    executeAction(t('circle.action.leave'), VERBS.circleLeave, { version: circle.version }, 'destructive'),
+    executeAction(
+      t('circle.action.leave'),
+      VERBS.circleLeave,
+      { version: circle.version },
+      { style: 'destructive' },
+    ),
   );
   return adaptiveCard({
     fallbackText: t('circle.fallback'),
@@ -213,7 +202,7 @@ export function addCard(
           version: circle.version,
           submissionId: options.submissionId,
         },
-        'positive',
+        { style: 'positive' },
       ),
     ],
   });

@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import {
   adaptiveCard,
+  executeAction,
   heading,
   paragraph,
   plainText,
@@ -14,22 +15,6 @@ import type { Circle } from '../../domain/circle';
 import type { DayOff, ProposedCycle, SkippedWeek } from '../../domain/cycle-calendar';
 import type { PlannedCycle } from '../../domain/cycle-planner.service';
 import type { Locale } from '../../domain/locale';
-
-function executeAction(
-  title: string,
-  verb: string,
-  data: Record<string, unknown>,
-  style?: string,
-): CardElement {
-  return {
-    type: 'Action.Execute',
-    verb,
-    title,
-    data,
-    ...(style ? { style } : {}),
-    fallback: { type: 'Action.Submit', title, data: { ...data, verb } },
-  };
-}
 
 const luxonLocale = (locale: Locale) => (locale === 'nl' ? 'nl-NL' : 'en-GB');
 
@@ -96,17 +81,15 @@ export function planFormCard(
           subheading(t('plan.upcoming.title', { circle: circle.name })),
           {
             type: 'ActionSet',
-            actions: options.planned.slice(0, 6).map((c) => ({
-              type: 'Action.Execute',
-              verb: VERBS.planManage,
-              title: t('plan.action.manage', { week: formatWeek(c.weekStart, locale) }),
-              data: { cycleId: c.id },
-              fallback: {
-                type: 'Action.Submit',
-                title: t('plan.action.manage', { week: formatWeek(c.weekStart, locale) }),
-                data: { cycleId: c.id, verb: VERBS.planManage },
-              },
-            })),
+            actions: options.planned.slice(0, 6).map((c) =>
+              executeAction(
+                t('plan.action.manage', { week: formatWeek(c.weekStart, locale) }),
+                VERBS.planManage,
+                {
+                  cycleId: c.id,
+                },
+              ),
+            ),
           },
         ]
       : []),
@@ -203,7 +186,7 @@ export function planFormCard(
     speak: t('plan.title'),
     body,
     actions: [
-      executeAction(t('plan.action.preview'), VERBS.planPreview, {}, 'positive'),
+      executeAction(t('plan.action.preview'), VERBS.planPreview, {}, { style: 'positive' }),
       ...(options.canFindSlot ? [executeAction(t('plan.action.findSlot'), VERBS.planFindSlot, {})] : []),
     ],
   });
@@ -261,7 +244,7 @@ export function planPreviewCard(
         t('plan.action.confirm'),
         VERBS.planConfirm,
         { ...options.values, submissionId: options.submissionId },
-        'positive',
+        { style: 'positive' },
       ),
       executeAction(t('plan.action.change'), VERBS.planChange, { ...options.values }),
     ],
@@ -427,7 +410,9 @@ export function manageCycleCard(
             },
             {
               type: 'ActionSet',
-              actions: [executeAction(t('plan.manage.move'), VERBS.planMoveSession, ids, 'positive')],
+              actions: [
+                executeAction(t('plan.manage.move'), VERBS.planMoveSession, ids, { style: 'positive' }),
+              ],
             },
           ]
         : []),
@@ -455,7 +440,7 @@ export function manageCycleCard(
         url: options.calendarLink,
       },
       ...(open.length > 0
-        ? [executeAction(t('plan.manage.cancelCycle'), VERBS.planCancelCycle, ids, 'destructive')]
+        ? [executeAction(t('plan.manage.cancelCycle'), VERBS.planCancelCycle, ids, { style: 'destructive' })]
         : []),
     ],
   });

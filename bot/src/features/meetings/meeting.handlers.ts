@@ -3,6 +3,7 @@ import type { Application, TurnState } from '@microsoft/teams-ai';
 import { z } from 'zod/v4';
 import {
   adaptiveCard,
+  executeAction,
   heading,
   paragraph,
   plainText,
@@ -58,20 +59,7 @@ function chooseCard(t: Translate, circles: readonly Circle[]): AdaptiveCard {
         choices: circles.map((c) => ({ title: c.name, value: c.id })),
       },
     ],
-    actions: [
-      {
-        type: 'Action.Execute',
-        verb: VERBS.meetingLink,
-        title: t('meeting.choose.action'),
-        style: 'positive',
-        data: {},
-        fallback: {
-          type: 'Action.Submit',
-          title: t('meeting.choose.action'),
-          data: { verb: VERBS.meetingLink },
-        },
-      },
-    ],
+    actions: [executeAction(t('meeting.choose.action'), VERBS.meetingLink, {}, { style: 'positive' })],
   });
 }
 

@@ -1,5 +1,6 @@
 import {
   adaptiveCard,
+  executeAction,
   heading,
   paragraph,
   plainText,
@@ -88,23 +89,6 @@ export type AiPanel =
   | { state: 'pending' }
   | { state: 'offered'; suggestion: LearningSuggestion }
   | { state: 'failed'; reason: ModelFailure | 'needWords' };
-
-/** An Action.Execute with an Action.Submit fallback for clients without universal actions. */
-function executeAction(
-  title: string,
-  verb: string,
-  data: Record<string, unknown>,
-  extra: Record<string, unknown> = {},
-): CardElement {
-  return {
-    type: 'Action.Execute',
-    verb,
-    title,
-    data,
-    ...extra,
-    fallback: { type: 'Action.Submit', title, data: { ...data, verb } },
-  };
-}
 
 function aiPanel(t: Translate, panel: AiPanel, data: Record<string, unknown>): CardElement[] {
   const ask = executeAction(t('traject.ai.ask'), VERBS.trajectSuggest, data);
@@ -369,7 +353,6 @@ export function summaryCard(
   ];
   const ownWords = (label: MessageKey, text: string): CardElement[] =>
     text ? [subheading(t(label)), plainText(text)] : [];
-  const verb = VERBS.trajectEdit;
   return adaptiveCard({
     fallbackText: t('traject.summary.fallback'),
     speak: `${t('traject.summary.title')}. ${facts.map(([title, value]) => `${title}: ${value}`).join('. ')}`,
@@ -398,13 +381,7 @@ export function summaryCard(
         : []),
     ],
     actions: [
-      {
-        type: 'Action.Execute',
-        verb,
-        title: t('traject.action.edit'),
-        data: {},
-        fallback: { type: 'Action.Submit', title: t('traject.action.edit'), data: { verb } },
-      },
+      executeAction(t('traject.action.edit'), VERBS.trajectEdit, {}),
       ...(tabLink ? [{ type: 'Action.OpenUrl', title: t('traject.action.openTab'), url: tabLink }] : []),
     ],
   });
