@@ -6,12 +6,22 @@ export interface ChatCompletionRequest {
   messages: { role: string; content: string }[];
   max_tokens?: number;
   temperature?: number;
+  top_p?: number;
   response_format?: { type: string };
 }
 
-/** What the fake does with the next request: answer with text, or fail with an HTTP status. */
+export interface FakeUsage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+}
+
+/**
+ * What the fake does with the next request: answer with text (with the given token usage, or none when
+ * `usage` is null), or fail with an HTTP status.
+ */
 export type FakeAnswer =
-  | { content: string; delayMs?: number; finishReason?: string }
+  | { content: string; delayMs?: number; finishReason?: string; usage?: FakeUsage | null }
   | { status: number; error?: { message: string; type?: string; code?: string | null }; delayMs?: number };
 
 /**
@@ -103,7 +113,9 @@ export class FakeOpenAi {
           finish_reason: answer.finishReason ?? 'stop',
         },
       ],
-      usage: { prompt_tokens: 100, completion_tokens: 50, total_tokens: 150 },
+      ...(answer.usage === null
+        ? {}
+        : { usage: answer.usage ?? { prompt_tokens: 100, completion_tokens: 50, total_tokens: 150 } }),
     });
   }
 }
