@@ -6,6 +6,7 @@ import { isDomainError } from './domain/errors';
 import { registerCircles } from './features/circles/circle.handlers';
 import { registerPlanning } from './features/cycles/plan.handlers';
 import { registerMeetings } from './features/meetings/meeting.handlers';
+import { registerSessions } from './features/sessions/session.handlers';
 import { registerFallback, registerHelp } from './features/help/help.handlers';
 import { localeOf, turnLogger } from './features/shared/activity';
 import type { FeatureDeps } from './features/shared/deps';
@@ -36,6 +37,7 @@ export function createApp({ adapter, storage, deps }: AppParts): Application<Tur
   registerTraject(app, deps);
   registerCircles(app, deps);
   registerPlanning(app, deps);
+  registerSessions(app, deps);
   registerFallback(app, deps);
 
   app.error(async (context, error) => {

@@ -24,6 +24,10 @@ import { trajectTabLink } from './cards/tab-link';
 import { createConversationSender } from './integrations/conversation-sender';
 import { createEntraTokenVerifier } from './integrations/entra-token.verifier';
 import { createLanguageModel } from './integrations/openai-model';
+import { createProposalDrafter } from './integrations/proposal-drafter';
+import { SessionService } from './domain/session.service';
+import { MongoSessionRepository } from './store/mongo-session.repository';
+import { registerSessionJobs } from './features/sessions/session-jobs';
 import { loadVideoframes } from './integrations/videoframe-files';
 import { startServer, type RunningServer } from './server';
 import { registerTabApi } from '../../tab/api/tab-api.routes';
@@ -112,6 +116,7 @@ export async function startService(config: Config, logger: Logger = createLogger
     const trajects = new TrajectService(trajectRepository, { clock, newId: randomUUID });
     const readModels = createReadModels(db);
     const ledger = new LedgerService(ledgerRepository, clock, readModels.proposals);
+    const sessionRepository = new MongoSessionRepository(db);
     const circleRepository = new MongoCircleRepository(db);
     const circles = new CircleService(circleRepository, {
       clock,
@@ -137,6 +142,7 @@ export async function startService(config: Config, logger: Logger = createLogger
       clock,
       ...readModels,
       circles,
+      sessions: sessionRepository,
     });
     const adapter = createBotAdapter(config.botAuth);
     // Proactive work: jobs at a time, and one outbox for every card sent outside a turn (rate-limited per
@@ -173,17 +179,39 @@ export async function startService(config: Config, logger: Logger = createLogger
     const languageModel = config.ai ? createLanguageModel(config.ai) : undefined;
     if (languageModel)
       logger.info({ provider: config.ai?.provider, model: languageModel.name }, 'AI model configured');
+    // The improvement proposal goes through teams-ai's ActionPlanner with the prompt kept in bot/prompts.
+    const proposalDrafter = config.ai
+      ? createProposalDrafter(config.ai, { promptsFolder: path.join(PROJECT_ROOT, 'bot', 'prompts') })
+      : undefined;
     const meetingLinks = new MongoMeetingLinkRepository(db);
     const tabLink = trajectTabLink(config);
-    registerCycleJobs(scheduler, outbox, {
+    const sessions = new SessionService(sessionRepository, {
+      clock,
+      newId: randomUUID,
+      videoframes: () => videoframes.frames,
+      proposals: readModels.proposals,
+      ledger,
+    });
+    const conversations = createConversationSender(adapter, config.botAuth?.appId);
+    const sessionDeps = {
+      sessions,
       planner,
+      videoframes: videoframes.frames,
+      proposalDrafter,
+      conversations,
+      clock,
+      logger,
+      scheduler,
+    };
+    registerCycleJobs(scheduler, outbox, {
+      ...sessionDeps,
       circles,
       professionals,
       meetingLinks,
       tabLink,
-      logger,
       calendarSync,
     });
+    registerSessionJobs(scheduler, sessionDeps);
     const app = createApp({
       adapter,
       storage,
@@ -209,8 +237,11 @@ export async function startService(config: Config, logger: Logger = createLogger
         clock,
         peoplePicker: config.botAuth !== undefined,
         languageModel,
-        conversations: createConversationSender(adapter, config.botAuth?.appId),
+        conversations,
         tabLink,
+        sessions,
+        videoframes: videoframes.frames,
+        proposalDrafter,
       },
     });
 

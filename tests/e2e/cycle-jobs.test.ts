@@ -135,11 +135,14 @@ describe('reminders and kick-off cards of a planned cycle', () => {
     });
 
     const kickoffs = () =>
-      connector.messages(chat.id).filter((r) => JSON.stringify(r.body).includes('begint over 5 minuten'));
+      connector.messages(chat.id).filter((r) => JSON.stringify(r.body).includes('Start de sessie'));
     await makeDue(`session-kickoff:${cycleId}:0`);
     await connector.waitFor(() => kickoffs().length > 0);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     expect(kickoffs()).toHaveLength(1);
-    expect(JSON.stringify(kickoffs()[0]!.body)).toContain('Sessie 1 van 4 begint over 5 minuten');
+    // The kick-off is the session's own card: session 1 of 4 is open, once, whoever comes first.
+    expect(JSON.stringify(kickoffs()[0]!.body)).toContain('Sessie 1 van 4 · ');
+    const sessions = client.db(service.config.mongo.dbName).collection('sessions');
+    expect(await sessions.countDocuments({ cycleId })).toBe(1);
   });
 });

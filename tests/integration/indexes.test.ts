@@ -36,12 +36,21 @@ describe('ensureIndexes on a real MongoDB server', () => {
     ['professionals', { tenantId: 't', aadObjectId: 'a' }],
     ['deliveries', { key: 'nudge:1' }],
     ['jobs', { key: 'job:1' }],
-    ['sessions', { cycleId: 'c1', dayIndex: 2 }],
     ['proposals', { idempotencyKey: 'p1' }],
   ])('refuses a second %s document with the same unique key', async (collection, doc) => {
     await ensureIndexes(t.db);
     await t.db.collection(collection).insertOne({ ...doc });
     await expect(t.db.collection(collection).insertOne({ ...doc })).rejects.toMatchObject({ code: 11000 });
     expect(await t.db.collection(collection).countDocuments(doc)).toBe(1);
+  });
+
+  it('refuses a second session event under the same number (who made a step is decided by _id)', async () => {
+    await ensureIndexes(t.db);
+    const events = t.db.collection<{ _id: string; seq: number }>('sessionEvents');
+    await events.insertOne({ _id: 'tenant:circle:cycle:2#3', seq: 3 });
+    await expect(events.insertOne({ _id: 'tenant:circle:cycle:2#3', seq: 3 })).rejects.toMatchObject({
+      code: 11000,
+    });
+    expect(await events.countDocuments({ _id: 'tenant:circle:cycle:2#3' })).toBe(1);
   });
 });

@@ -18,6 +18,11 @@ export interface AdaptiveCard {
   body: CardElement[];
   actions?: CardElement[];
   msteams?: { width?: 'Full' };
+  /**
+   * Universal actions' refresh: Teams invokes `action` for each of `userIds` (user MRIs, at most 60) when they
+   * see the card, so each person gets their own view of it.
+   */
+  refresh?: { action: CardElement; userIds: string[] };
 }
 
 export function adaptiveCard(parts: {
@@ -25,6 +30,8 @@ export function adaptiveCard(parts: {
   actions?: CardElement[];
   fallbackText: string;
   speak?: string;
+  refresh?: AdaptiveCard['refresh'];
+  fullWidth?: boolean;
 }): AdaptiveCard {
   return {
     type: 'AdaptiveCard',
@@ -34,6 +41,8 @@ export function adaptiveCard(parts: {
     ...(parts.speak ? { speak: parts.speak } : {}),
     body: parts.body,
     ...(parts.actions && parts.actions.length > 0 ? { actions: parts.actions } : {}),
+    ...(parts.refresh ? { refresh: parts.refresh } : {}),
+    ...(parts.fullWidth ? { msteams: { width: 'Full' as const } } : {}),
   };
 }
 

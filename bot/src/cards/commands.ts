@@ -40,6 +40,16 @@ export const COMMANDS = {
     words: { nl: ['koppel', 'koppelen'], en: ['link'] },
     description: 'help.command.link',
   },
+  start: {
+    id: 'start',
+    words: { nl: ['start', 'start sessie', 'begin', 'begin sessie'], en: ['start', 'start session'] },
+    description: 'help.command.start',
+  },
+  stop: {
+    id: 'stop',
+    words: { nl: ['stop', 'stop sessie', 'sessie afsluiten'], en: ['stop', 'stop session', 'end session'] },
+    description: 'help.command.stop',
+  },
 } as const satisfies Record<string, CommandSpec>;
 
 export const ALL_COMMANDS: readonly CommandSpec[] = Object.values(COMMANDS);

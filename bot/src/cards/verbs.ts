@@ -23,4 +23,13 @@ export const VERBS = {
   planFindSlot: 'plan.findSlot',
   planMoveCycle: 'plan.moveCycle',
   meetingLink: 'meeting.link',
+  sessionRefresh: 'session.refresh',
+  sessionCheckIn: 'session.checkin',
+  sessionBegin: 'session.begin',
+  sessionContribute: 'session.contribute',
+  sessionMove: 'session.move',
+  sessionRedraft: 'session.redraft',
+  sessionRate: 'session.rate',
+  sessionDecide: 'session.decide',
+  sessionClose: 'session.close',
 } as const;

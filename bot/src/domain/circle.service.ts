@@ -144,6 +144,32 @@ export class CircleService {
     }
   }
 
+  /**
+   * Keeps the session settings a member chose (time boxes, anonymous brainstorm) for the circle's next
+   * sessions. Last writer wins; a change made meanwhile is simply read again and overwritten once.
+   */
+  async saveSessionSettings(
+    tenantId: string,
+    circleId: string,
+    settings: { timeboxes: number[]; anonymousBrainstorm: boolean },
+  ): Promise<void> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const circle = await this.circles.findById(tenantId, circleId);
+      if (!circle || circle.status !== 'formed') return;
+      const same =
+        circle.sessionSettings?.anonymousBrainstorm === settings.anonymousBrainstorm &&
+        circle.sessionSettings.timeboxes.join(',') === settings.timeboxes.join(',');
+      if (same) return;
+      const next: Circle = {
+        ...circle,
+        sessionSettings: settings,
+        version: circle.version + 1,
+        updatedAt: this.options.clock(),
+      };
+      if (await this.circles.update(next, circle.version)) return;
+    }
+  }
+
   /** A member leaves the circle of this chat. Leaving twice is not an error: the second time changes nothing. */
   async leave(tenantId: string, conversationId: string, aadObjectId: string): Promise<ChangeOutcome> {
     const circle = await this.findByChat(tenantId, conversationId);

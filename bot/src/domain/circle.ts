@@ -17,6 +17,8 @@ export const DEFAULT_CIRCLE_TIME_ZONE = 'Europe/Amsterdam';
 export interface CircleMember {
   aadObjectId: string;
   name: string;
+  /** The Teams user id (MRI, "29:…") from the chat's roster: whose card view refreshes (session cards). */
+  teamsUserId?: string | undefined;
 }
 
 /** Where the circle's chat is, so the bot can post there later (plain data, as in ProactiveAddress). */
@@ -45,6 +47,8 @@ export interface Circle {
    * forming circle holds the chat, so a resent or concurrent form card cannot start a second one.
    */
   status: 'forming' | 'formed';
+  /** The circle's own session settings, chosen on a kick-off card; absent: the videoframe's defaults. */
+  sessionSettings?: { timeboxes: number[]; anonymousBrainstorm: boolean } | undefined;
   /** 0 while forming, 1 once formed; every change adds one. */
   version: number;
   createdAt: Date;

@@ -4,6 +4,7 @@ import type { EffectLedger } from './effects';
 import type { LedgerEntry, LedgerRepository } from './ledger';
 import type { Professional, ProfessionalRepository } from './professional';
 import type { ProposalReader, ProposalSummary } from './proposal';
+import type { SessionState } from './session';
 import type { Traject, TrajectRepository } from './traject';
 import type { Owner } from './traject.service';
 
@@ -24,6 +25,14 @@ export interface PersonalDataExport {
   proposals: ProposalSummary[];
   /** The Prof-cirkels they are in (name and language; the other members' details are theirs). */
   circles: { name: string; locale: string; timeZone: string; memberCount: number; joinedVersion: number }[];
+  /** What they did in their circles' sessions: their contributions, check-in and judgement. */
+  sessionActivity: {
+    circleName: string;
+    date: string;
+    contributions: { stage: string; text: string; at: string }[];
+    energy: number | undefined;
+    rating: { usefulness: number; feasibility: number } | undefined;
+  }[];
 }
 
 /**
@@ -51,11 +60,20 @@ export class DataRightsService {
       };
       /** Absent until proposals are wired: then there are none to export or anonymise. */
       proposals?: Pick<ProposalReader, 'forContributor' | 'forgetContributor'>;
+      /** The sessions they took part in: exported, and their name taken out on erasure. */
+      sessions?: {
+        listForMember(tenantId: string, aadObjectId: string): Promise<SessionState[]>;
+        forgetMember(tenantId: string, aadObjectId: string): Promise<number>;
+      };
     },
   ) {}
 
   async export(owner: Owner): Promise<PersonalDataExport> {
     const { professionals, trajects, ledger, cycles, proposals, circles, clock } = this.parts;
+    const me = owner.aadObjectId.toLowerCase();
+    const ranSessions = this.parts.sessions
+      ? await this.parts.sessions.listForMember(owner.tenantId, owner.aadObjectId)
+      : [];
     const [professional, traject, entries, sessions, contributed, memberOf] = await Promise.all([
       professionals.findByAadObjectId(owner.tenantId, owner.aadObjectId),
       trajects.find(owner.tenantId, owner.aadObjectId),
@@ -78,6 +96,15 @@ export class DataRightsService {
         memberCount: c.members.length,
         joinedVersion: c.version,
       })),
+      sessionActivity: ranSessions.map((state) => ({
+        circleName: state.header.circleName,
+        date: state.header.date,
+        contributions: state.contributions
+          .filter((c) => c.by.toLowerCase() === me)
+          .map((c) => ({ stage: c.stage, text: c.text, at: c.at })),
+        energy: Object.entries(state.checkins).find(([aad]) => aad.toLowerCase() === me)?.[1],
+        rating: Object.entries(state.ratings).find(([aad]) => aad.toLowerCase() === me)?.[1],
+      })),
     };
   }
 
@@ -93,6 +120,7 @@ export class DataRightsService {
     cycleMemberships: number;
     proposalsAnonymised: number;
     circlesLeft: number;
+    sessionsAnonymised: number;
   }> {
     const { professionals, trajects, ledger, effects, turnState, cycles, proposals, circles } = this.parts;
     const professional = await professionals.findByAadObjectId(owner.tenantId, owner.aadObjectId);
@@ -108,9 +136,20 @@ export class DataRightsService {
       ? await proposals.forgetContributor(owner.tenantId, owner.aadObjectId)
       : 0;
     const circlesLeft = circles ? await circles.forgetMember(owner.tenantId, owner.aadObjectId) : 0;
+    const sessionsAnonymised = this.parts.sessions
+      ? await this.parts.sessions.forgetMember(owner.tenantId, owner.aadObjectId)
+      : 0;
     await effects.forget(`welcome:${owner.tenantId}:${owner.aadObjectId}`);
     // Last, so a failure above can be retried: the record is what tells us their Teams ids.
     await professionals.remove(owner.tenantId, owner.aadObjectId);
-    return { ledgerEntries, turnStates, managerLinks, cycleMemberships, proposalsAnonymised, circlesLeft };
+    return {
+      ledgerEntries,
+      turnStates,
+      managerLinks,
+      cycleMemberships,
+      proposalsAnonymised,
+      circlesLeft,
+      sessionsAnonymised,
+    };
   }
 }

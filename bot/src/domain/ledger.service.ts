@@ -1,6 +1,7 @@
 import {
   checkNote,
   checkTimeEntry,
+  LEDGER_LIMITS,
   totalsOf,
   type DevelopmentNote,
   type LearningKind,
@@ -79,6 +80,29 @@ export class LedgerService {
         a.minutes === b.minutes &&
         a.learningKind === b.learningKind,
     );
+  }
+
+  /**
+   * Credits a circle session's time to a member's ledger: once per session and member (`id` is derived from
+   * the session, so running this again after a retry or on another replica adds nothing).
+   */
+  async creditSession(
+    owner: Owner,
+    input: { id: string; what: string; date: string; minutes: number },
+  ): Promise<AddOutcome<TimeEntry>> {
+    const entry: TimeEntry = {
+      id: input.id,
+      tenantId: owner.tenantId,
+      ownerAadObjectId: owner.aadObjectId,
+      kind: 'time',
+      source: 'session',
+      learningKind: 'other',
+      what: input.what.trim().slice(0, LEDGER_LIMITS.whatMaxLength),
+      date: input.date,
+      minutes: input.minutes,
+      createdAt: this.clock(),
+    };
+    return this.insertOnce(entry, (a) => a.kind === 'time' && a.source === 'session');
   }
 
   async addNote(

@@ -53,3 +53,35 @@ export interface ProposalReader {
    */
   forgetContributor(tenantId: string, aadObjectId: string): Promise<number>;
 }
+
+/** A proposal as the session records it when the circle decides (stage 5). */
+export interface ProposalRecord {
+  /** Unique per effect (`<sessionId>:proposal`): recording it again changes nothing. */
+  idempotencyKey: string;
+  id: string;
+  tenantId: string;
+  circleId: string;
+  sessionId: string;
+  cycleId: string | undefined;
+  title: string;
+  summary: string;
+  steps: string[];
+  expectedEffect: string;
+  risks: string[];
+  question: DidacticQuestion | undefined;
+  workSituation: string;
+  /** 'validated' when the circle adopted or adapted it; 'rejected' with the circle's reason. */
+  status: Exclude<ProposalStatus, 'draft'>;
+  decision: 'adopt' | 'adapt' | 'reject';
+  rejectionReason: string | undefined;
+  /** Who wrote the draft: the AI (which model) or the circle's own material. */
+  draftSource: 'ai' | 'contributions';
+  model: string | undefined;
+  contributorAadObjectIds: string[];
+  createdAt: Date;
+}
+
+export interface ProposalWriter {
+  /** Inserts once per idempotency key; returns false when it was recorded before. */
+  record(proposal: ProposalRecord): Promise<boolean>;
+}

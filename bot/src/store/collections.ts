@@ -16,6 +16,7 @@ export const COLLECTIONS = {
   ledgerEntries: 'ledgerEntries',
   cycles: 'cycles',
   sessions: 'sessions',
+  sessionEvents: 'sessionEvents',
   proposals: 'proposals',
   talentConversations: 'talentConversations',
   deliveries: 'deliveries',
@@ -57,11 +58,11 @@ export const INDEXES: Readonly<Record<CollectionName, readonly IndexDescription[
     // A member's upcoming sessions (mongo-cycle.repository.ts).
     { key: { tenantId: 1, memberAadObjectIds: 1, weekStart: 1 }, name: 'by_member_week' },
   ],
-  sessions: [
-    // The four days of a cycle are four sessions, never more.
-    { key: { cycleId: 1, dayIndex: 1 }, name: 'uniq_cycle_day', unique: true },
-    { key: { meetingId: 1 }, name: 'by_meeting' },
-  ],
+  // A session's state (a snapshot of its events): `_id` is the session id, one per cycle day (or per circle
+  // and date outside a cycle), so the four days of a cycle are four sessions by construction.
+  sessions: [{ key: { tenantId: 1, memberAadObjectIds: 1 }, name: 'by_member' }],
+  // A session's events: `_id` is `<sessionId>#<seq>`; the unique _id decides who made each step.
+  sessionEvents: [{ key: { sessionId: 1, seq: 1 }, name: 'by_session' }],
   proposals: [
     { key: { idempotencyKey: 1 }, name: 'uniq_idempotency_key', unique: true },
     { key: { circleId: 1, createdAt: -1 }, name: 'by_circle' },
@@ -95,6 +96,12 @@ export const INDEXES: Readonly<Record<CollectionName, readonly IndexDescription[
   botState: [],
 };
 
+/** Indexes of earlier versions that are in the way now (dropped at start when present). */
+const OBSOLETE_INDEXES: Readonly<Partial<Record<CollectionName, readonly string[]>>> = {
+  // Sessions outside a cycle have no cycleId: a unique (cycleId, dayIndex) would refuse the second one.
+  sessions: ['uniq_cycle_day', 'by_meeting'],
+};
+
 export async function ensureIndexes(db: Db): Promise<void> {
   const existing = new Set((await db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name));
   for (const [name, indexes] of Object.entries(INDEXES)) {
@@ -108,6 +115,12 @@ export async function ensureIndexes(db: Db): Promise<void> {
     // (a second replica starting, or any restart), dropping the connection.
     for (const { key, ...options } of indexes) {
       await db.collection(name).createIndex(key, options);
+    }
+    const obsolete = OBSOLETE_INDEXES[name as CollectionName] ?? [];
+    if (obsolete.length > 0) {
+      const listed = await db.collection(name).listIndexes().toArray();
+      const present = new Set(listed.map((i: { name?: unknown }) => String(i.name)));
+      for (const index of obsolete) if (present.has(index)) await db.collection(name).dropIndex(index);
     }
   }
 }

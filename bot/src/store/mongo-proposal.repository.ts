@@ -2,11 +2,14 @@ import type { Collection, Db } from 'mongodb';
 import {
   PROPOSAL_STATUSES,
   type ProposalReader,
+  type ProposalRecord,
+  type ProposalWriter,
   type ProposalStatus,
   type ProposalSummary,
 } from '../domain/proposal';
 import { DIDACTIC_QUESTIONS, type DidacticQuestion } from '../domain/traject';
 import { COLLECTIONS } from './collections';
+import { isDuplicateKeyError } from './mongo-errors';
 
 /**
  * One document per proposal for improvement or innovation, in `proposals`. The videoframe writes exactly
@@ -23,7 +26,10 @@ import { COLLECTIONS } from './collections';
  *     anonymousContributors?: number,    // contributors who had their data erased
  *     question?: number,                 // 1..10, the didactic question
  *     status: 'draft' | 'validated' | 'rejected',
- *     createdAt: Date, updatedAt?: Date
+ *     createdAt: Date, updatedAt?: Date,
+ *     // written by the session (features/sessions), all optional for readers:
+ *     sessionId?, cycleId?, summary?, steps?: string[], expectedEffect?, risks?: string[], workSituation?,
+ *     decision?: 'adopt' | 'adapt' | 'reject', rejectionReason?, draftSource?: 'ai' | 'contributions', model?
  *   }
  *
  * `idempotencyKey` is required: the unique index counts a missing key as null, so a second document
@@ -41,9 +47,20 @@ export interface ProposalDocument {
   status: ProposalStatus;
   createdAt: Date;
   updatedAt?: Date;
+  sessionId?: string;
+  cycleId?: string;
+  summary?: string;
+  steps?: string[];
+  expectedEffect?: string;
+  risks?: string[];
+  workSituation?: string;
+  decision?: ProposalRecord['decision'];
+  rejectionReason?: string;
+  draftSource?: ProposalRecord['draftSource'];
+  model?: string;
 }
 
-export class MongoProposalRepository implements ProposalReader {
+export class MongoProposalRepository implements ProposalReader, ProposalWriter {
   private readonly collection: Collection<ProposalDocument>;
 
   constructor(db: Db) {
@@ -56,6 +73,38 @@ export class MongoProposalRepository implements ProposalReader {
       .sort({ createdAt: -1 })
       .toArray();
     return docs.flatMap(toSummary);
+  }
+
+  async record(proposal: ProposalRecord): Promise<boolean> {
+    const doc: ProposalDocument = {
+      id: proposal.id,
+      idempotencyKey: proposal.idempotencyKey,
+      tenantId: proposal.tenantId,
+      circleId: proposal.circleId,
+      title: proposal.title,
+      contributorAadObjectIds: proposal.contributorAadObjectIds,
+      status: proposal.status,
+      createdAt: proposal.createdAt,
+      sessionId: proposal.sessionId,
+      summary: proposal.summary,
+      steps: proposal.steps,
+      expectedEffect: proposal.expectedEffect,
+      risks: proposal.risks,
+      workSituation: proposal.workSituation,
+      decision: proposal.decision,
+      draftSource: proposal.draftSource,
+      ...(proposal.question === undefined ? {} : { question: proposal.question }),
+      ...(proposal.cycleId === undefined ? {} : { cycleId: proposal.cycleId }),
+      ...(proposal.rejectionReason === undefined ? {} : { rejectionReason: proposal.rejectionReason }),
+      ...(proposal.model === undefined ? {} : { model: proposal.model }),
+    };
+    try {
+      await this.collection.insertOne(doc);
+      return true;
+    } catch (err) {
+      if (isDuplicateKeyError(err)) return false;
+      throw err;
+    }
   }
 
   async forgetContributor(tenantId: string, aadObjectId: string): Promise<number> {

@@ -15,6 +15,7 @@ import type { Locale } from '../../domain/locale';
 import type { DeliveryAddress, Outbox } from '../../domain/outbox';
 import type { FeatureDeps } from '../shared/deps';
 import { formatSession } from './plan.card';
+import { openTodaysSession, sharedCard, type SessionDeps } from '../sessions/session-flow';
 
 /**
  * What a planned cycle sets in motion: a reminder to each member the day before it starts, and a kick-off
@@ -134,33 +135,6 @@ function reminderCard(
   });
 }
 
-function kickoffCard(
-  t: Translate,
-  locale: Locale,
-  circle: Circle,
-  cycle: PlannedCycle,
-  session: PlannedSession,
-): AdaptiveCard {
-  const n = session.dayIndex + 1;
-  return adaptiveCard({
-    fallbackText: t('kickoff.fallback', { n, circle: circle.name }),
-    speak: t('kickoff.title', { n }),
-    body: [
-      heading(t('kickoff.title', { n })),
-      plainText(
-        t('kickoff.intro', {
-          circle: circle.name,
-          when: formatSession(session.start, session.end, cycle.timeZone, locale),
-        }),
-      ),
-      paragraph(t('kickoff.next')),
-    ],
-    actions: session.joinUrl
-      ? [{ type: 'Action.OpenUrl', title: t('kickoff.join'), url: session.joinUrl }]
-      : [],
-  });
-}
-
 const message = (card: AdaptiveCard) => ({ type: 'message', attachments: [toAttachment(card)] });
 
 export function registerCycleJobs(
@@ -169,7 +143,8 @@ export function registerCycleJobs(
   deps: Pick<
     FeatureDeps,
     'planner' | 'circles' | 'professionals' | 'meetingLinks' | 'tabLink' | 'logger' | 'calendarSync'
-  >,
+  > &
+    SessionDeps,
 ): void {
   const read = async (job: JobContext) => {
     const { tenantId, cycleId } = job.data as { tenantId: string; cycleId: string };
@@ -225,20 +200,31 @@ export function registerCycleJobs(
       links.find((l) => l.cycleId === cycle.id) ??
       [...links].sort((a, b) => b.linkedAt.getTime() - a.linkedAt.getTime())[0];
     const chat = link?.chat ?? circle.chat;
-    const t = translator(circle.locale);
+    const conversationType = link ? 'groupChat' : circle.chat.conversationType;
+    // The kick-off starts the session (once, whichever of the job, the meeting's start event or `start` comes
+    // first); its card is the session's own, sent through the outbox under the session's key.
+    const { state } = await openTodaysSession(deps, {
+      circle,
+      chat: { ...chat, conversationType },
+      meetingId: link?.meetingId,
+      trigger: 'schedule',
+      by: undefined,
+      planned: { cycle, session },
+    });
+    if (state.cardActivityId) return;
     await outbox.enqueue({
-      key: `session-kickoff:${cycle.id}:${dayIndex}:${session.sequence}`,
+      key: `session-card:${state.header.id}`,
       kind: 'session-kickoff',
       address: {
-        channelId: chat.channelId,
-        serviceUrl: chat.serviceUrl,
-        conversationId: chat.conversationId,
-        conversationType: link ? 'groupChat' : circle.chat.conversationType,
+        channelId: state.header.chat.channelId,
+        serviceUrl: state.header.chat.serviceUrl,
+        conversationId: state.header.chat.conversationId,
+        conversationType: state.header.chat.conversationType,
         tenantId: circle.tenantId,
-        botId: chat.botId,
-        botName: chat.botName,
+        botId: state.header.chat.botId,
+        botName: state.header.chat.botName,
       },
-      activity: message(kickoffCard(t, circle.locale, circle, cycle, session)),
+      activity: message(sharedCard(deps, state)),
     });
   });
 }

@@ -11,6 +11,9 @@ import type { Locale } from '../../domain/locale';
 import type { ProfessionalService } from '../../domain/professional.service';
 import type { LedgerService } from '../../domain/ledger.service';
 import type { TrajectService } from '../../domain/traject.service';
+import type { ProposalDrafter } from '../../domain/proposal-draft';
+import type { SessionService } from '../../domain/session.service';
+import type { Videoframe } from '../../domain/videoframe';
 
 /** Sending to a conversation outside a turn (implemented in integrations/conversation-sender.ts). */
 export interface ConversationSender {
@@ -47,6 +50,12 @@ export interface FeatureDeps {
   /** The configured AI model; undefined when none is (features then offer no AI help). */
   languageModel: LanguageModel | undefined;
   conversations: ConversationSender;
+  /** Sessions: a circle running a videoframe in a meeting. */
+  sessions: SessionService;
+  /** The videoframes a circle can choose from (the shipped ones first; checked at start). */
+  videoframes: readonly Videoframe[];
+  /** The AI that drafts improvement proposals (teams-ai); undefined: drafts come from the circle's words. */
+  proposalDrafter: ProposalDrafter | undefined;
   /** Where "open my Prof-traject" leads: the tab inside Teams, or the tab page (cards/tab-link.ts). */
   tabLink: string;
 }

@@ -15,7 +15,12 @@ export async function rosterOf(context: TurnContext): Promise<CircleMember[]> {
   for (let page = 0; page < MAX_PAGES; page++) {
     const result = await TeamsInfo.getPagedMembers(context, PAGE_SIZE, continuationToken);
     for (const member of result.members ?? []) {
-      if (member.aadObjectId) members.push({ aadObjectId: member.aadObjectId, name: member.name ?? '' });
+      if (member.aadObjectId)
+        members.push({
+          aadObjectId: member.aadObjectId,
+          name: member.name ?? '',
+          ...(member.id ? { teamsUserId: member.id } : {}),
+        });
     }
     continuationToken = result.continuationToken || undefined;
     if (!continuationToken) break;

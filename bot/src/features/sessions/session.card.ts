@@ -1,0 +1,764 @@
+import { DateTime } from 'luxon';
+import {
+  adaptiveCard,
+  executeAction,
+  heading,
+  paragraph,
+  plainText,
+  subheading,
+  type AdaptiveCard,
+  type CardElement,
+} from '../../cards/adaptive-card';
+import type { MessageKey, Translate } from '../../cards/i18n';
+import { VERBS } from '../../cards/verbs';
+import type { ProposalDraft } from '../../domain/proposal-draft';
+import {
+  averageEnergy,
+  averageRatings,
+  contributionsOf,
+  currentStage,
+  ERASED_MEMBER,
+  EVALUATION_STAGE_INDEX,
+  memberName,
+  SESSION_LIMITS,
+  stageEndsAt,
+  type SessionState,
+} from '../../domain/session';
+import type { SessionProblem } from '../../domain/session.service';
+import { DIDACTIC_QUESTIONS, type DidacticQuestion } from '../../domain/traject';
+import { STAGE_KINDS, type Stage, type Videoframe } from '../../domain/videoframe';
+
+/**
+ * The one card a session lives in, updated in place: the kick-off, the five stages, the summary. The same
+ * JSON is what the meeting side panel and the meeting stage render (tab/), so there is one source of truth
+ * for how a stage looks. Everything people typed is shown as TextRuns (never markdown).
+ */
+export interface SessionCardView {
+  t: Translate;
+  /** The person looking (their own contributions, check-in and judgement are marked); undefined: everyone. */
+  viewer: string | undefined;
+  /** Videoframes to choose from on the kick-off card. */
+  frames: readonly Videoframe[];
+  /** Whether an AI model is configured (the AI stage offers "try again" only then). */
+  modelAvailable: boolean;
+  /** A line at the top: why nothing changed (a stale card, a refused input). */
+  notice?: { key: MessageKey; params?: Record<string, string | number> } | undefined;
+  /** Read-only (the meeting stage, a closed session): no inputs, no buttons. */
+  readOnly?: boolean;
+}
+
+export function problemNotice(problem: SessionProblem): SessionCardView['notice'] {
+  const key = `session.problem.${problem}` as MessageKey;
+  return problem === 'too_long' ? { key, params: { max: SESSION_LIMITS.contributionMaxLength } } : { key };
+}
+
+const luxonLocale = (locale: string) => (locale === 'en' ? 'en-GB' : 'nl-NL');
+
+function clock(iso: string, state: SessionState): string {
+  return DateTime.fromISO(iso, { zone: state.header.timeZone })
+    .setLocale(luxonLocale(state.header.locale))
+    .toFormat('HH:mm');
+}
+
+const base = (state: SessionState, extra: Record<string, unknown> = {}) => ({
+  sessionId: state.header.id,
+  rev: state.stageRev,
+  ...extra,
+});
+
+function nameOf(state: SessionState, t: Translate, aad: string): string {
+  if (aad === ERASED_MEMBER) return t('session.contribution.erased');
+  return memberName(state, aad) ?? t('session.contribution.erased');
+}
+
+function textRun(text: string, options: Record<string, unknown> = {}) {
+  return { type: 'TextRun', text, ...options };
+}
+
+function sectionText(label: string, text: string): CardElement {
+  return {
+    type: 'RichTextBlock',
+    inlines: [textRun(`${label}: `, { weight: 'Bolder' }), textRun(text)],
+  };
+}
+
+function notice(view: SessionCardView): CardElement[] {
+  if (!view.notice) return [];
+  return [
+    {
+      type: 'Container',
+      style: 'warning',
+      items: [paragraph(view.t(view.notice.key, view.notice.params))],
+    },
+  ];
+}
+
+/** The refresh that gives each member their own view (Teams allows at most 60 user ids). */
+function refreshFor(state: SessionState, userIds: readonly string[]): AdaptiveCard['refresh'] {
+  if (state.closed) return undefined;
+  return {
+    action: { type: 'Action.Execute', verb: VERBS.sessionRefresh, data: { sessionId: state.header.id } },
+    userIds: userIds.slice(0, SESSION_LIMITS.refreshUsersMax),
+  };
+}
+
+export function sessionCard(
+  state: SessionState,
+  view: SessionCardView,
+  userIds: readonly string[] = [],
+): AdaptiveCard {
+  const { t } = view;
+  const readOnly = view.readOnly === true || state.closed !== undefined;
+  const parts =
+    state.phase === 'kickoff'
+      ? kickoffParts(state, view, readOnly)
+      : state.phase === 'stages'
+        ? stageParts(state, view, readOnly)
+        : summaryParts(state, view, readOnly);
+  const stageTitle =
+    state.phase === 'stages' && state.setup
+      ? (state.setup.frame.stages[state.stageIndex]?.title[state.header.locale] ?? '')
+      : state.phase === 'summary'
+        ? t('session.summary.title')
+        : t('session.action.start');
+  const fallbackText = t('session.fallback', { circle: state.header.circleName, stage: stageTitle });
+  return adaptiveCard({
+    fallbackText,
+    speak: fallbackText,
+    body: [...notice(view), ...parts.body],
+    actions: readOnly ? [] : parts.actions,
+    refresh: readOnly ? undefined : refreshFor(state, userIds),
+    fullWidth: true,
+  });
+}
+
+function titleOf(state: SessionState, t: Translate): string {
+  const { header } = state;
+  return header.dayIndex === undefined
+    ? t('session.kickoff.titleSingle', { circle: header.circleName })
+    : t('session.kickoff.title', { n: header.dayIndex + 1, circle: header.circleName });
+}
+
+function kickoffParts(
+  state: SessionState,
+  view: SessionCardView,
+  readOnly: boolean,
+): { body: CardElement[]; actions: CardElement[] } {
+  const { t } = view;
+  const { header } = state;
+  const locale = header.locale;
+  const body: CardElement[] = [heading(titleOf(state, t)), paragraph(t('session.kickoff.intro'))];
+
+  const carried = header.carried;
+  if (carried.proposals.length > 0 || carried.openQuestions.length > 0) {
+    const items: CardElement[] = [subheading(t('session.kickoff.carriedHeading'))];
+    for (const p of carried.proposals) {
+      items.push(
+        plainText(
+          t('session.kickoff.carriedProposal', {
+            day: p.dayIndex + 1,
+            title: p.title,
+            decision: t(`session.decision.${p.decision}`),
+          }),
+        ),
+      );
+    }
+    if (carried.openQuestions.length > 0) {
+      items.push(paragraph(t('session.kickoff.openQuestions'), { subtle: true }));
+      for (const q of carried.openQuestions) items.push(plainText(`• ${q}`));
+    }
+    body.push({ type: 'Container', style: 'emphasis', items });
+  }
+
+  // The vitality check-in: one tap, only the average shown.
+  const energy = averageEnergy(state);
+  body.push(subheading(t('session.checkin.heading')), paragraph(t('session.checkin.hint'), { subtle: true }));
+  body.push(
+    paragraph(
+      energy
+        ? t('session.checkin.average', { average: energy.average, count: energy.count })
+        : t('session.checkin.none'),
+    ),
+  );
+  const mine = view.viewer ? state.checkins[view.viewer] : undefined;
+  if (mine !== undefined) body.push(paragraph(t('session.checkin.mine', { energy: mine }), { subtle: true }));
+  if (!readOnly) {
+    body.push({
+      type: 'ActionSet',
+      actions: [1, 2, 3, 4, 5].map((n) =>
+        executeAction(String(n), VERBS.sessionCheckIn, base(state, { energy: n }), {
+          tooltip: t('session.checkin.action', { energy: n }),
+          ...(mine === n ? { style: 'positive' } : {}),
+        }),
+      ),
+    });
+  }
+  if (readOnly) return { body, actions: [] };
+
+  const frames = view.frames;
+  const defaultFrame = frames[0];
+  body.push({
+    type: 'Input.ChoiceSet',
+    id: 'frameId',
+    label: t('session.field.frame'),
+    isRequired: true,
+    errorMessage: t('session.field.frame'),
+    value: defaultFrame?.id ?? '',
+    choices: frames.map((f) => ({ title: f.title[locale], value: f.id })),
+  });
+  const situations = carried.situations;
+  body.push({
+    type: 'Input.ChoiceSet',
+    id: 'situation',
+    label: t('session.field.situation'),
+    isRequired: true,
+    errorMessage: t('session.field.situation'),
+    value: situations.length > 0 ? situations[situations.length - 1]!.fromSessionId : 'new',
+    choices: [
+      ...situations.map((s) => ({
+        title: t('session.field.situationCarried', { text: clip(s.text, 80) }),
+        value: s.fromSessionId,
+      })),
+      { title: t('session.field.situationNew'), value: 'new' },
+    ],
+  });
+  body.push({
+    type: 'Input.Text',
+    id: 'newSituation',
+    label: t('session.field.newSituation'),
+    placeholder: t('session.field.newSituationPlaceholder'),
+    maxLength: SESSION_LIMITS.situationMaxLength,
+    isMultiline: true,
+  });
+  body.push({
+    type: 'Input.ChoiceSet',
+    id: 'question',
+    label: t('session.field.question'),
+    value: carried.question === undefined ? '' : String(carried.question),
+    choices: [
+      { title: t('session.field.noQuestion'), value: '' },
+      ...DIDACTIC_QUESTIONS.map((q) => ({ title: `${q}. ${t(`question.${q}`)}`, value: String(q) })),
+    ],
+    wrap: true,
+  });
+
+  const timeboxes = header.defaults.timeboxes;
+  const settings = adaptiveCard({
+    fallbackText: t('session.settings.title'),
+    body: [
+      paragraph(t('session.settings.intro'), { subtle: true }),
+      {
+        type: 'Input.Toggle',
+        id: 'anonymous',
+        title: t('session.settings.anonymous'),
+        value: header.defaults.anonymousBrainstorm ? 'true' : 'false',
+        valueOn: 'true',
+        valueOff: 'false',
+      },
+      ...STAGE_KINDS.map((kind, i) => ({
+        type: 'Input.Number',
+        id: `timebox${i}`,
+        label: t('session.settings.timebox', {
+          stage: defaultFrame?.stages[i]?.title[locale] ?? kind,
+        }),
+        min: 1,
+        max: 60,
+        value: timeboxes[i] ?? defaultFrame?.stages[i]?.timeboxMinutes ?? 10,
+      })),
+    ],
+  });
+  const { $schema: _schema, version: _version, ...settingsCard } = settings;
+  return {
+    body,
+    actions: [
+      executeAction(t('session.action.start'), VERBS.sessionBegin, base(state), { style: 'positive' }),
+      { type: 'Action.ShowCard', title: t('session.settings.title'), card: settingsCard },
+    ],
+  };
+}
+
+function clip(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function stageMedia(stage: Stage, t: Translate, locale: 'nl' | 'en'): CardElement[] {
+  const media = stage.media;
+  if (!media) return [];
+  const title = media.title[locale];
+  if (media.kind === 'image') {
+    return [
+      {
+        type: 'Image',
+        url: media.url,
+        altText: media.altText?.[locale] ?? title,
+        size: 'Large',
+        selectAction: { type: 'Action.OpenUrl', url: media.url, title: t('session.media.image', { title }) },
+      },
+    ];
+  }
+  return [
+    {
+      type: 'ActionSet',
+      actions: [
+        {
+          type: 'Action.OpenUrl',
+          url: media.url,
+          title: t(media.kind === 'video' ? 'session.media.video' : 'session.media.podcast', { title }),
+        },
+      ],
+    },
+  ];
+}
+
+function contributionList(
+  state: SessionState,
+  view: SessionCardView,
+  kind: 'analysis' | 'problem' | 'brainstorm',
+): CardElement[] {
+  const { t } = view;
+  const all = contributionsOf(state, kind);
+  const anonymous = kind === 'brainstorm' && state.setup?.anonymousBrainstorm === true;
+  const shown = all.slice(-SESSION_LIMITS.contributionsShownPerStage);
+  const items: CardElement[] = [subheading(t('session.contributions.heading', { count: all.length }))];
+  if (all.length === 0) items.push(paragraph(t('session.contributions.none'), { subtle: true }));
+  if (all.length > shown.length)
+    items.push(
+      paragraph(t('session.contributions.more', { count: all.length - shown.length }), { subtle: true }),
+    );
+  for (const c of shown) {
+    const mine = view.viewer !== undefined && c.by.toLowerCase() === view.viewer.toLowerCase();
+    const author = anonymous ? t('session.contribution.anonymous') : nameOf(state, t, c.by);
+    items.push({
+      type: 'RichTextBlock',
+      inlines: [
+        textRun(`${author}${mine ? ` ${t('session.contribution.mine')}` : ''}: `, { weight: 'Bolder' }),
+        textRun(c.text),
+      ],
+    });
+  }
+  return items;
+}
+
+function stageParts(
+  state: SessionState,
+  view: SessionCardView,
+  readOnly: boolean,
+): { body: CardElement[]; actions: CardElement[] } {
+  const { t } = view;
+  const setup = state.setup!;
+  const locale = state.header.locale;
+  const kind = currentStage(state);
+  const stage = setup.frame.stages[state.stageIndex]!;
+  const endsAt = stageEndsAt(state);
+  const body: CardElement[] = [
+    paragraph(titleOf(state, t), { subtle: true }),
+    heading(t('session.stage.progress', { n: state.stageIndex + 1, title: stage.title[locale] })),
+    {
+      type: 'TextBlock',
+      text: t('session.stage.timebox', {
+        minutes: setup.timeboxes[state.stageIndex] ?? stage.timeboxMinutes,
+        until: endsAt ? clock(endsAt, state) : '',
+      }),
+      wrap: true,
+      isSubtle: true,
+      spacing: 'None',
+    },
+    sectionText(t('session.stage.situation'), setup.situation.text),
+    ...(setup.question === undefined
+      ? []
+      : [sectionText(t('session.stage.question'), t(`question.${setup.question}`))]),
+    paragraph(stage.prompt[locale]),
+    ...stageMedia(stage, t, locale),
+  ];
+  if (stage.surprise) {
+    body.push({
+      type: 'Container',
+      style: 'accent',
+      items: [
+        {
+          type: 'TextBlock',
+          text: t(`session.surprise.${stage.surprise.kind}`),
+          weight: 'Bolder',
+          wrap: true,
+        },
+        paragraph(stage.surprise.text[locale]),
+      ],
+    });
+  }
+
+  const actions: CardElement[] = [];
+  const back = (extra: Record<string, unknown> = {}) =>
+    executeAction(
+      t('session.action.back'),
+      VERBS.sessionMove,
+      base(state, { from: state.stageIndex, to: state.stageIndex - 1 }),
+      extra,
+    );
+  const next = () =>
+    executeAction(
+      t('session.action.next'),
+      VERBS.sessionMove,
+      base(state, { from: state.stageIndex, to: state.stageIndex + 1 }),
+      { style: 'positive' },
+    );
+
+  if (kind === 'analysis' || kind === 'problem' || kind === 'brainstorm') {
+    if (kind === 'brainstorm') {
+      const problem = contributionsOf(state, 'problem');
+      if (problem.length > 0)
+        body.push(sectionText(t('session.earlier.problem'), problem.map((c) => c.text).join(' / ')));
+    }
+    body.push(...contributionList(state, view, kind));
+    if (!readOnly) {
+      body.push(
+        {
+          type: 'Input.Text',
+          id: 'contribution',
+          label: t('session.field.contribution'),
+          placeholder: t(`session.field.contribution.${kind}`),
+          maxLength: SESSION_LIMITS.contributionMaxLength,
+          isMultiline: true,
+        },
+        {
+          type: 'ActionSet',
+          actions: [
+            executeAction(
+              t('session.action.add'),
+              VERBS.sessionContribute,
+              base(state, { stage: state.stageIndex }),
+            ),
+          ],
+        },
+      );
+    }
+    if (state.stageIndex > 0) actions.push(back());
+    actions.push(next());
+    return { body, actions };
+  }
+
+  if (kind === 'ai_proposal') {
+    const draft = state.draft;
+    if (!draft || draft.status === 'drafting') {
+      body.push({
+        type: 'Container',
+        style: 'emphasis',
+        items: [
+          paragraph(t(draft?.withModel === false ? 'session.draft.assembling' : 'session.draft.drafting')),
+        ],
+      });
+    } else if (draft.status === 'failed') {
+      body.push({
+        type: 'Container',
+        style: 'attention',
+        items: [
+          paragraph(t(`session.draft.failed.${draft.reason ?? 'failed'}`)),
+          paragraph(t('session.draft.failedNext')),
+        ],
+      });
+      if (view.modelAvailable)
+        actions.push(
+          executeAction(t('session.draft.retry'), VERBS.sessionRedraft, base(state, { withModel: true }), {
+            style: 'positive',
+          }),
+        );
+      actions.push(
+        executeAction(t('session.draft.withoutAi'), VERBS.sessionRedraft, base(state, { withModel: false })),
+      );
+    } else if (draft.result) {
+      body.push(...draftElements(state, t, draft.result.draft, draft.result.provenance));
+      actions.push(next());
+      if (view.modelAvailable)
+        actions.push(
+          executeAction(t('session.draft.another'), VERBS.sessionRedraft, base(state, { withModel: true })),
+        );
+    }
+    actions.unshift(back());
+    return { body, actions };
+  }
+
+  // Evaluation and validation.
+  const draft = state.draft?.result;
+  if (draft) body.push(...draftElements(state, t, draft.draft, draft.provenance));
+  const ratings = averageRatings(state);
+  body.push(
+    subheading(t('session.rate.heading')),
+    paragraph(
+      ratings
+        ? t('session.rate.average', {
+            usefulness: ratings.usefulness,
+            feasibility: ratings.feasibility,
+            count: ratings.count,
+            members: state.header.members.length,
+          })
+        : t('session.rate.none'),
+    ),
+  );
+  const mine = view.viewer ? state.ratings[view.viewer] : undefined;
+  if (mine) body.push(paragraph(t('session.rate.mine', mine), { subtle: true }));
+  if (!readOnly && draft) {
+    const scale = [1, 2, 3, 4, 5].map((n) => ({ title: String(n), value: String(n) }));
+    body.push(
+      {
+        type: 'ColumnSet',
+        columns: [
+          {
+            type: 'Column',
+            width: 'stretch',
+            items: [
+              {
+                type: 'Input.ChoiceSet',
+                id: 'usefulness',
+                label: t('session.rate.usefulness'),
+                isRequired: true,
+                errorMessage: t('session.rate.usefulness'),
+                value: String(mine?.usefulness ?? 3),
+                choices: scale,
+              },
+            ],
+          },
+          {
+            type: 'Column',
+            width: 'stretch',
+            items: [
+              {
+                type: 'Input.ChoiceSet',
+                id: 'feasibility',
+                label: t('session.rate.feasibility'),
+                isRequired: true,
+                errorMessage: t('session.rate.feasibility'),
+                value: String(mine?.feasibility ?? 3),
+                choices: scale,
+              },
+            ],
+          },
+        ],
+      },
+      {
+        type: 'ActionSet',
+        actions: [
+          executeAction(
+            t('session.rate.action'),
+            VERBS.sessionRate,
+            base(state, { stage: EVALUATION_STAGE_INDEX }),
+          ),
+        ],
+      },
+      subheading(t('session.decide.heading')),
+    );
+    const d = draft.draft;
+    const adaptCard = adaptiveCard({
+      fallbackText: t('session.decide.adapt'),
+      body: [
+        paragraph(t('session.decide.adaptIntro')),
+        {
+          type: 'Input.Text',
+          id: 'title',
+          label: t('session.field.title'),
+          value: d.title,
+          maxLength: 120,
+          isRequired: true,
+          errorMessage: t('session.field.title'),
+        },
+        {
+          type: 'Input.Text',
+          id: 'summary',
+          label: t('session.field.summary'),
+          value: d.summary,
+          maxLength: 1200,
+          isMultiline: true,
+          isRequired: true,
+          errorMessage: t('session.field.summary'),
+        },
+        {
+          type: 'Input.Text',
+          id: 'steps',
+          label: t('session.field.steps'),
+          value: d.steps.join('\n'),
+          maxLength: 2400,
+          isMultiline: true,
+        },
+        {
+          type: 'Input.Text',
+          id: 'expectedEffect',
+          label: t('session.field.effect'),
+          value: d.expectedEffect,
+          maxLength: 600,
+          isMultiline: true,
+        },
+      ],
+      actions: [
+        executeAction(
+          t('session.decide.confirmAdapt'),
+          VERBS.sessionDecide,
+          base(state, { decision: 'adapt' }),
+          { style: 'positive' },
+        ),
+      ],
+    });
+    const rejectCard = adaptiveCard({
+      fallbackText: t('session.decide.reject'),
+      body: [
+        paragraph(t('session.decide.rejectIntro')),
+        {
+          type: 'Input.Text',
+          id: 'reason',
+          label: t('session.field.reason'),
+          maxLength: SESSION_LIMITS.reasonMaxLength,
+          isMultiline: true,
+          isRequired: true,
+          errorMessage: t('session.problem.reason_required'),
+        },
+      ],
+      actions: [
+        executeAction(
+          t('session.decide.confirmReject'),
+          VERBS.sessionDecide,
+          base(state, { decision: 'reject' }),
+          { style: 'destructive' },
+        ),
+      ],
+    });
+    const strip = (card: AdaptiveCard) => {
+      const { $schema: _s, version: _v, ...rest } = card;
+      return rest;
+    };
+    actions.push(
+      back(),
+      executeAction(t('session.decide.adopt'), VERBS.sessionDecide, base(state, { decision: 'adopt' }), {
+        style: 'positive',
+      }),
+      { type: 'Action.ShowCard', title: t('session.decide.adapt'), card: strip(adaptCard) },
+      { type: 'Action.ShowCard', title: t('session.decide.reject'), card: strip(rejectCard) },
+    );
+  } else if (!readOnly) {
+    actions.push(back());
+  }
+  return { body, actions };
+}
+
+export function draftElements(
+  state: SessionState,
+  t: Translate,
+  draft: ProposalDraft,
+  provenance: { source: 'ai' | 'contributions'; model?: string | undefined },
+): CardElement[] {
+  const list = (items: readonly string[]): CardElement[] =>
+    items.map((item, i) => ({ type: 'RichTextBlock', inlines: [textRun(`${i + 1}. `), textRun(item)] }));
+  const question: DidacticQuestion | undefined = draft.question ?? state.setup?.question;
+  return [
+    {
+      type: 'Container',
+      style: provenance.source === 'ai' ? 'accent' : 'good',
+      items: [
+        paragraph(
+          provenance.source === 'ai'
+            ? t('session.draft.byAi', { model: provenance.model ?? '?' })
+            : t('session.draft.byContributions'),
+        ),
+      ],
+    },
+    plainText(draft.title, { weight: 'Bolder', size: 'Large' }),
+    sectionText(t('session.draft.summary'), draft.summary),
+    ...(draft.steps.length > 0 ? [subheading(t('session.draft.steps')), ...list(draft.steps)] : []),
+    sectionText(t('session.draft.effect'), draft.expectedEffect),
+    ...(draft.risks.length > 0 ? [subheading(t('session.draft.risks')), ...list(draft.risks)] : []),
+    ...(question === undefined
+      ? []
+      : [sectionText(t('session.draft.question'), `${question}. ${t(`question.${question}`)}`)]),
+    ...(draft.criticalQuestions.length > 0
+      ? [
+          {
+            type: 'Container',
+            style: 'warning',
+            items: [
+              { type: 'TextBlock', text: t('session.draft.critical'), weight: 'Bolder', wrap: true },
+              ...list(draft.criticalQuestions),
+            ],
+          },
+        ]
+      : []),
+  ];
+}
+
+function summaryParts(
+  state: SessionState,
+  view: SessionCardView,
+  readOnly: boolean,
+): { body: CardElement[]; actions: CardElement[] } {
+  const { t } = view;
+  const setup = state.setup;
+  const decision = state.decision;
+  const body: CardElement[] = [
+    paragraph(titleOf(state, t), { subtle: true }),
+    heading(t('session.summary.title')),
+  ];
+  if (setup) {
+    body.push(sectionText(t('session.stage.situation'), setup.situation.text));
+    if (setup.question !== undefined)
+      body.push(sectionText(t('session.stage.question'), t(`question.${setup.question}`)));
+  }
+  if (decision) {
+    body.push(
+      plainText(
+        t('session.summary.decision', {
+          decision: t(`session.decision.${decision.kind}`),
+          title: decision.final.title,
+        }),
+        {
+          weight: 'Bolder',
+        },
+      ),
+    );
+    if (decision.reason) body.push(plainText(t('session.summary.reason', { reason: decision.reason })));
+    if (decision.kind !== 'reject') body.push(paragraph(t('session.summary.saved')));
+  }
+  body.push(
+    paragraph(
+      t('session.summary.counts', {
+        analysis: contributionsOf(state, 'analysis').length,
+        problem: contributionsOf(state, 'problem').length,
+        ideas: contributionsOf(state, 'brainstorm').length,
+      }),
+    ),
+  );
+  const energy = averageEnergy(state);
+  if (energy)
+    body.push(paragraph(t('session.checkin.average', { average: energy.average, count: energy.count })));
+  const ratings = averageRatings(state);
+  if (ratings)
+    body.push(
+      paragraph(
+        t('session.rate.average', {
+          usefulness: ratings.usefulness,
+          feasibility: ratings.feasibility,
+          count: ratings.count,
+          members: state.header.members.length,
+        }),
+      ),
+    );
+  const present = state.present.filter((aad) => memberName(state, aad) !== undefined).length;
+  body.push(
+    paragraph(
+      t('session.summary.present', {
+        count: present,
+        members: state.header.members.length,
+        minutes: state.header.plannedMinutes,
+      }),
+    ),
+  );
+  const critical = decision && state.draft?.result ? state.draft.result.draft.criticalQuestions : [];
+  if (critical.length > 0) {
+    body.push(subheading(t('session.kickoff.openQuestions')));
+    for (const q of critical) body.push(plainText(`• ${q}`));
+  }
+  if (state.header.dayIndex !== undefined && state.header.dayIndex < 3)
+    body.push(paragraph(t('session.summary.next'), { subtle: true }));
+  if (state.closed) body.push(plainText(t('session.summary.closed'), { weight: 'Bolder' }));
+  return {
+    body,
+    actions:
+      readOnly || state.closed
+        ? []
+        : [executeAction(t('session.action.close'), VERBS.sessionClose, base(state))],
+  };
+}
