@@ -1,4 +1,23 @@
 /** Reading the Adaptive Cards the bot sends, as a test needs them. */
+import type * as AdaptiveCards from 'adaptivecards';
+
+// The Adaptive Cards SDK's own parser (the library Teams' renderers are built on), in its CommonJS build.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const AC = require('adaptivecards/dist/adaptivecards.js') as typeof AdaptiveCards;
+
+/** What the Adaptive Cards parser says is wrong with a card: unknown elements, bad values, duplicate ids. */
+export function cardProblems(card: unknown): string[] {
+  const context = new AC.SerializationContext();
+  const parsed = new AC.AdaptiveCard();
+  parsed.parse(card, context);
+  const problems: string[] = [];
+  for (let i = 0; i < context.eventCount; i++) {
+    const event = context.getEventAt(i);
+    problems.push(`${event.phase}: ${event.message}`);
+  }
+  for (const event of parsed.validateProperties().validationEvents) problems.push(event.message);
+  return problems;
+}
 
 export interface CardAction {
   type: string;

@@ -1,6 +1,6 @@
 import { ALL_COMMANDS } from '../../bot/src/cards/commands';
 import { translator } from '../../bot/src/cards/i18n';
-import type * as AdaptiveCards from 'adaptivecards';
+import { cardProblems } from '../support/cards';
 import type { AdaptiveCard } from '../../bot/src/cards/adaptive-card';
 import type { Locale } from '../../bot/src/domain/locale';
 import { VERBS } from '../../bot/src/cards/verbs';
@@ -19,23 +19,7 @@ import {
 } from '../../bot/src/features/cycles/plan.card';
 import { groupIntroCard, welcomeCard } from '../../bot/src/features/welcome/welcome.card';
 
-// The Adaptive Cards SDK's own parser (the library Teams' renderers are built on), in its CommonJS build.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const AC = require('adaptivecards/dist/adaptivecards.js') as typeof AdaptiveCards;
-
-function validate(card: AdaptiveCard): string[] {
-  const context = new AC.SerializationContext();
-  const parsed = new AC.AdaptiveCard();
-  parsed.parse(card, context);
-  const problems: string[] = [];
-  for (let i = 0; i < context.eventCount; i++) {
-    const event = context.getEventAt(i);
-    problems.push(`${event.phase}: ${event.message}`);
-  }
-  const validation = parsed.validateProperties();
-  for (const event of validation.validationEvents) problems.push(event.message);
-  return problems;
-}
+const validate = (card: AdaptiveCard): string[] => cardProblems(card);
 
 function texts(card: AdaptiveCard): string {
   return JSON.stringify(card.body);

@@ -36,6 +36,12 @@ interface EventDocument {
 
 const eventId = (sessionId: string, seq: number) => `${sessionId}#${seq}`;
 
+/**
+ * Session events and state are plain JSON (dates as ISO strings). The driver would store an `undefined`
+ * field as null, and the domain tells "not set" by `undefined`: a JSON round trip leaves such fields out.
+ */
+const plain = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+
 export class MongoSessionRepository implements SessionRepository {
   private readonly snapshots: Collection<SnapshotDocument>;
   private readonly events: Collection<EventDocument>;
@@ -48,7 +54,13 @@ export class MongoSessionRepository implements SessionRepository {
   async append(sessionId: string, seq: number, event: SessionEvent): Promise<boolean> {
     const tenantId = event.type === 'opened' ? event.header.tenantId : sessionId.split(':')[0]!;
     try {
-      await this.events.insertOne({ _id: eventId(sessionId, seq), sessionId, tenantId, seq, event });
+      await this.events.insertOne({
+        _id: eventId(sessionId, seq),
+        sessionId,
+        tenantId,
+        seq,
+        event: plain(event),
+      });
       return true;
     } catch (err) {
       if (isDuplicateKeyError(err)) return false;
@@ -78,7 +90,7 @@ export class MongoSessionRepository implements SessionRepository {
       date: header.date,
       memberAadObjectIds: header.members.map((m) => m.aadObjectId.toLowerCase()),
       version: state.version,
-      state,
+      state: plain(state),
     };
     try {
       // Only forward: an older state arriving late is dropped (and would be caught up on the next read).
@@ -109,7 +121,10 @@ export class MongoSessionRepository implements SessionRepository {
     for (const doc of docs) {
       const events = await this.events.find({ sessionId: doc._id }).sort({ seq: 1 }).toArray();
       for (const e of events) {
-        await this.events.replaceOne({ _id: e._id }, { ...e, event: forgetInEvent(e.event, aadObjectId) });
+        await this.events.replaceOne(
+          { _id: e._id },
+          { ...e, event: plain(forgetInEvent(e.event, aadObjectId)) },
+        );
       }
       await this.snapshots.deleteOne({ _id: doc._id });
       await this.load(doc._id);

@@ -418,4 +418,7 @@ export const en: Record<MessageKey, string> = {
   'session.noSession': 'There is no session here today.',
   'session.stopped': 'The session is closed. Until next time!',
   'session.panel.none': 'There is no session in this meeting right now.',
+  'session.stageView.draftHeading': 'Draft improvement proposal, to read together',
+  'session.stageView.decidedHeading': 'Improvement proposal: {decision}',
+  'session.stageView.fallback': 'Improvement proposal of Prof-circle {circle}: {title}.',
 };

@@ -428,6 +428,9 @@ export const nl = {
   'session.noSession': 'Er loopt hier vandaag geen sessie.',
   'session.stopped': 'De sessie is afgesloten. Tot de volgende keer!',
   'session.panel.none': 'Er loopt nu geen sessie in deze vergadering.',
+  'session.stageView.draftHeading': 'Concept-verbetervoorstel, om samen te lezen',
+  'session.stageView.decidedHeading': 'Verbetervoorstel: {decision}',
+  'session.stageView.fallback': 'Verbetervoorstel van Prof-cirkel {circle}: {title}.',
 } as const;
 
 export type MessageKey = keyof typeof nl;

@@ -234,9 +234,9 @@ function kickoffParts(
     type: 'Input.ChoiceSet',
     id: 'question',
     label: t('session.field.question'),
-    value: carried.question === undefined ? '' : String(carried.question),
+    value: carried.question === undefined ? 'none' : String(carried.question),
     choices: [
-      { title: t('session.field.noQuestion'), value: '' },
+      { title: t('session.field.noQuestion'), value: 'none' },
       ...DIDACTIC_QUESTIONS.map((q) => ({ title: `${q}. ${t(`question.${q}`)}`, value: String(q) })),
     ],
     wrap: true,

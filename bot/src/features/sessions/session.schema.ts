@@ -36,11 +36,12 @@ export const beginData = base.extend({
   situation: z.string().max(400),
   newSituation: text(20_000),
   question: z
-    .union([z.string().max(3), z.number()])
+    .union([z.string().max(4), z.number()])
     .optional()
     .transform((v, ctx) => {
       const raw = v === undefined ? '' : String(v).trim();
-      if (raw === '') return undefined;
+      // "none": the circle chose no question for today (a ChoiceSet's value may not be empty).
+      if (raw === '' || raw === 'none') return undefined;
       const n = Number(raw);
       if (!Number.isInteger(n) || n < 1 || n > 10) {
         ctx.addIssue({ code: 'custom', message: 'not a didactic question' });

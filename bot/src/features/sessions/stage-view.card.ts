@@ -1,0 +1,78 @@
+import { adaptiveCard, heading, paragraph, plainText, type AdaptiveCard } from '../../cards/adaptive-card';
+import {
+  AI_STAGE_INDEX,
+  averageRatings,
+  EVALUATION_STAGE_INDEX,
+  type SessionState,
+} from '../../domain/session';
+import { draftElements, sessionCard, type SessionCardView } from './session.card';
+
+/**
+ * What the meeting stage shows, for everyone in the meeting to read together: the improvement proposal
+ * (the circle's decision once there is one, else the draft while the circle is at the AI or evaluation
+ * stage), or before that the session's own card as the chat shows it to everyone. Always read-only: people
+ * act on the card in the meeting chat. Built from the same elements as the chat's card (`draftElements`,
+ * `sessionCard`), so a proposal looks the same everywhere.
+ */
+export function stageViewCard(state: SessionState, view: SessionCardView): AdaptiveCard {
+  const { t } = view;
+  const everyone: SessionCardView = { ...view, viewer: undefined, readOnly: true, notice: undefined };
+  const { header } = state;
+  const title =
+    header.dayIndex === undefined
+      ? t('session.kickoff.titleSingle', { circle: header.circleName })
+      : t('session.kickoff.title', { n: header.dayIndex + 1, circle: header.circleName });
+  const provenance = state.draft?.result?.provenance ?? { source: 'contributions' as const };
+
+  if (state.decision) {
+    const { final, kind, reason } = state.decision;
+    const fallbackText = t('session.stageView.fallback', { circle: header.circleName, title: final.title });
+    return adaptiveCard({
+      fallbackText,
+      speak: fallbackText,
+      body: [
+        paragraph(title, { subtle: true }),
+        heading(t('session.stageView.decidedHeading', { decision: t(`session.decision.${kind}`) })),
+        ...(reason ? [plainText(t('session.summary.reason', { reason }))] : []),
+        ...draftElements(state, t, final, provenance),
+      ],
+      fullWidth: true,
+    });
+  }
+
+  const draft = state.draft?.status === 'ready' ? state.draft.result : undefined;
+  // A circle that went back to the brainstorm is shown the brainstorm, not the draft it will redo.
+  if (draft && state.phase === 'stages' && state.stageIndex >= AI_STAGE_INDEX) {
+    const fallbackText = t('session.stageView.fallback', {
+      circle: header.circleName,
+      title: draft.draft.title,
+    });
+    const ratings = averageRatings(state);
+    return adaptiveCard({
+      fallbackText,
+      speak: fallbackText,
+      body: [
+        paragraph(title, { subtle: true }),
+        heading(t('session.stageView.draftHeading')),
+        ...draftElements(state, t, draft.draft, draft.provenance),
+        ...(state.stageIndex === EVALUATION_STAGE_INDEX
+          ? [
+              paragraph(
+                ratings
+                  ? t('session.rate.average', {
+                      usefulness: ratings.usefulness,
+                      feasibility: ratings.feasibility,
+                      count: ratings.count,
+                      members: header.members.length,
+                    })
+                  : t('session.rate.none'),
+              ),
+            ]
+          : []),
+      ],
+      fullWidth: true,
+    });
+  }
+
+  return sessionCard(state, everyone);
+}
