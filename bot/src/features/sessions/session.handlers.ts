@@ -37,6 +37,12 @@ import {
 
 type Data<S extends z.ZodType> = z.output<S>;
 
+const UNKNOWN_SESSION_VERB = 'session.*';
+
+const verbOf = (context: TurnContext): unknown =>
+  (context.activity.value as { action?: { verb?: unknown } } | undefined)?.action?.verb ??
+  (context.activity.value as { verb?: unknown } | undefined)?.verb;
+
 /**
  * The session in the meeting: started by the meeting's start event, the kick-off job or `start`; stepped
  * through on one card by its members (Action.Execute, with an Action.Submit fallback); closed by the
@@ -357,10 +363,18 @@ export function registerSessions(app: Application<TurnState>, deps: FeatureDeps)
     },
   };
 
+  // A session verb we do not know (a forged or outdated card): a clear answer, nothing changed. Registered
+  // after the known verbs, which teams-ai tries first.
+  handlers[UNKNOWN_SESSION_VERB] = (context) => {
+    log(context).warn({ verb: verbOf(context) }, 'unknown session verb refused');
+    return Promise.resolve(message(context, 'session.badData'));
+  };
+
   for (const [verb, handler] of Object.entries(handlers)) {
-    app.adaptiveCards.actionExecute(verb, async (context, _state, data) => handler(context, data));
+    const selector = verb === UNKNOWN_SESSION_VERB ? /^session\./ : verb;
+    app.adaptiveCards.actionExecute(selector, async (context, _state, data) => handler(context, data));
     // Clients without universal actions send the same data as a message: answered with a new card.
-    app.adaptiveCards.actionSubmit(verb, async (context, _state, data) => {
+    app.adaptiveCards.actionSubmit(selector, async (context, _state, data) => {
       const card = await handler(context, data);
       const response = await context.sendActivity(MessageFactory.attachment(toAttachment(card)));
       const sessionId = (data as { sessionId?: unknown } | undefined)?.sessionId;
