@@ -142,7 +142,7 @@ describe('a session without an AI model, in English', () => {
     const before = connector.messages(chat.id).length;
     await postActivity(
       service,
-      cardSubmit(connector.serviceUrl, members[2], (checkin.fallback as { data: Json }).data, chat as never),
+      cardSubmit(connector.serviceUrl, members[2], (checkin.fallback as { data: Json }).data, chat),
     );
     const reply = connector.messages(chat.id).slice(before);
     expect(reply).toHaveLength(1);
@@ -207,7 +207,7 @@ describe('a session when the AI model fails', () => {
         chat,
         members[0],
       );
-      for (const answer of answers) ai.answer(answer as never);
+      for (const answer of answers) ai.answer(answer);
       const drafting = await toAiStage(session, members[0], kickoff);
       expect(text(drafting)).toContain('schrijft nu een concept-verbetervoorstel');
       const failed = await session.waitForUpdate((c) => c.includes(message));
