@@ -3,6 +3,7 @@ import { MongoClient } from 'mongodb';
 import type { Service } from '../../bot/src/main';
 import { cardSubmit, person, TENANT_ID, type Person } from '../support/activities';
 import { FakeBotConnector } from '../support/bot-connector.fake';
+import { actionFor } from '../support/cards';
 import { FakeOpenAi } from '../support/openai.fake';
 import { postActivity, startTestService } from '../support/service';
 import { cardProblems, formCircle, SessionDriver, type Json } from '../support/sessions';
@@ -269,7 +270,7 @@ describe('refusals: a session changes only by its members, through its own cards
     const started = await startInCircleChat(service, connector, client, chat, members[0]);
     session = started.session;
     card = await session.press(members[0], started.card, 'session.begin', BEGIN);
-    sessionId = (card.refresh as { action: { data: { sessionId: string } } }).action.data.sessionId;
+    sessionId = actionFor(card, 'session.move')!.data!.sessionId as string;
   });
   afterAll(async () => {
     await client?.close();

@@ -2,6 +2,7 @@ import { MongoClient } from 'mongodb';
 import type { Service } from '../../bot/src/main';
 import { person, TENANT_ID, type Person } from '../support/activities';
 import { FakeBotConnector } from '../support/bot-connector.fake';
+import { actionFor } from '../support/cards';
 import { callTabApi } from '../support/flows';
 import { FakeOpenAi, type ChatCompletionRequest } from '../support/openai.fake';
 import { postActivity, startTestService } from '../support/service';
@@ -105,6 +106,18 @@ describe('a session in the meeting', () => {
     expect(text(card)).toContain('Energie van de cirkel: 3 van 5 (2 ingecheckt)');
     expect(text(card)).toContain('Jij koos 2.');
     expect(text(card)).not.toContain('Jij koos 4.');
+    // The answer is that person's own view, without a refresh: teams-ai would otherwise PUT it over the shared
+    // message. A member's client refreshing sees their own view and changes nothing for anyone else.
+    expect(card.refresh).toBeUndefined();
+    await connector.waitFor(() => session.updates().some((c) => text(c).includes('(2 ingecheckt)')));
+    const putsBefore = session.updates().length;
+    const own = await session.invoke(femke, 'session.refresh', {
+      sessionId: actionFor(kickoff, 'session.begin')!.data!.sessionId,
+    });
+    expect(text(own)).toContain('Jij koos 4.');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(session.updates()).toHaveLength(putsBefore);
+    expect(text(session.updates().at(-1))).not.toContain('Jij koos');
 
     // Start: the default videoframe, a new work situation, didactic question 1.
     card = await session.press(femke, card, 'session.begin', {
@@ -144,7 +157,7 @@ describe('a session in the meeting', () => {
     ]);
     expect(text(a)).toContain('Stap 2 van 5');
     expect(text(b)).toContain('Stap 2 van 5');
-    const sessionId = (a.refresh as { action: { data: { sessionId: string } } }).action.data.sessionId;
+    const sessionId = actionFor(a, 'session.move')!.data!.sessionId as string;
     const moves = (await events(sessionId)).filter((e) => e.event.type === 'moved');
     expect(moves).toHaveLength(1);
     // The one who lost the race is told nothing changed because of them.

@@ -102,10 +102,17 @@ function refreshFor(state: SessionState, userIds: readonly string[]): AdaptiveCa
   };
 }
 
+/**
+ * `refreshUserIds`: only for the shared message (sent or updated by the bot), never for an invoke's answer.
+ * teams-ai (1.7) turns any answered card that has a `refresh` into "replace for all": it PUTs that person's
+ * own view over the shared message. With each member's client refreshing, that would flip the message
+ * between their views and make every client refresh again. The answer is the person's view; the bot then
+ * updates the shared message itself (with the refresh), after the answer.
+ */
 export function sessionCard(
   state: SessionState,
   view: SessionCardView,
-  userIds: readonly string[] = [],
+  refreshUserIds: readonly string[] | undefined = undefined,
 ): AdaptiveCard {
   const { t } = view;
   const readOnly = view.readOnly === true || state.closed !== undefined;
@@ -127,7 +134,7 @@ export function sessionCard(
     speak: fallbackText,
     body: [...notice(view), ...parts.body],
     actions: readOnly ? [] : parts.actions,
-    refresh: readOnly ? undefined : refreshFor(state, userIds),
+    refresh: readOnly || !refreshUserIds ? undefined : refreshFor(state, refreshUserIds),
     fullWidth: true,
   });
 }

@@ -16,7 +16,6 @@ import { problemNotice, sessionCard } from './session.card';
 import {
   cardView,
   openTodaysSession,
-  refreshUserIds,
   runDraft,
   scheduleDraftCheck,
   sharedCard,
@@ -186,7 +185,7 @@ export function registerSessions(app: Application<TurnState>, deps: FeatureDeps)
         : outcome.kind === 'refused'
           ? problemNotice(outcome.problem)
           : undefined;
-    return sessionCard(state, cardView(deps, state, viewerOf(context), { notice }), refreshUserIds(state));
+    return sessionCard(state, cardView(deps, state, viewerOf(context), { notice }));
   };
 
   /**
@@ -256,11 +255,7 @@ export function registerSessions(app: Application<TurnState>, deps: FeatureDeps)
       const member =
         viewer !== undefined &&
         state.header.members.some((m) => m.aadObjectId.toLowerCase() === viewer.toLowerCase());
-      return sessionCard(
-        state,
-        cardView(deps, state, member ? viewer : undefined, { readOnly: !member }),
-        refreshUserIds(state),
-      );
+      return sessionCard(state, cardView(deps, state, member ? viewer : undefined, { readOnly: !member }));
     },
     [VERBS.sessionCheckIn]: async (context, raw) => {
       const data = read(context, checkInData, raw);
