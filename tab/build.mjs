@@ -9,13 +9,17 @@ const out = path.resolve(here, '..', 'dist', 'tab-web');
 
 await mkdir(out, { recursive: true });
 await cp(path.join(here, 'public'), out, { recursive: true });
+// index: the personal tab; meeting: the meeting side panel and stage (meeting.html, stage.html).
 await build({
-  entryPoints: [path.join(here, 'src', 'index.ts')],
+  entryPoints: {
+    index: path.join(here, 'src', 'index.ts'),
+    meeting: path.join(here, 'src', 'meeting.ts'),
+  },
   bundle: true,
   minify: true,
   sourcemap: true,
   format: 'esm',
   target: ['es2020'],
-  outfile: path.join(out, 'index.js'),
+  outdir: out,
   logLevel: 'warning',
 });

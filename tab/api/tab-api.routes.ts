@@ -9,6 +9,11 @@ import type { LedgerEntry, LedgerTotals } from '../../bot/src/domain/ledger';
 import type { DataRightsService } from '../../bot/src/domain/data-rights.service';
 import type { LedgerService } from '../../bot/src/domain/ledger.service';
 import type { TrajectService } from '../../bot/src/domain/traject.service';
+import { currentStage, stageEndsAt, type SessionState } from '../../bot/src/domain/session';
+import type { FeatureDeps } from '../../bot/src/features/shared/deps';
+import { sessionCard } from '../../bot/src/features/sessions/session.card';
+import { cardView, todaysSessionInChat } from '../../bot/src/features/sessions/session-flow';
+import { stageViewCard } from '../../bot/src/features/sessions/stage-view.card';
 import { z } from 'zod/v4';
 import {
   KeysUnavailableError,
@@ -31,7 +36,15 @@ export interface TabApiParts {
   cycles?: Pick<CycleReader, 'upcomingSessionsFor'>;
   /** The proposals the professional contributed to; without it, the tab shows none. */
   proposals?: Pick<ProposalReader, 'forContributor'>;
+  /** Today's session in a meeting chat, for the meeting side panel and stage; without it, none is found. */
+  meeting?: MeetingParts;
 }
+
+/** What finding and drawing today's session in a chat needs: the same parts the bot's session cards use. */
+export type MeetingParts = Pick<
+  FeatureDeps,
+  'sessions' | 'planner' | 'clock' | 'meetingLinks' | 'circles' | 'videoframes' | 'proposalDrafter'
+>;
 
 /** How many sessions the overview lists: two cycles' worth. */
 const UPCOMING_SESSIONS = 8;
@@ -134,6 +147,40 @@ async function reportView(parts: TabApiParts, report: Professional) {
       })),
   };
 }
+
+/**
+ * The session as the meeting side panel and stage show it. `card` is the chat's card as this member sees it
+ * there (their own marks), read-only: the panel points to the chat to act. `stageCard` is what the stage
+ * shows everyone (stage-view.card.ts). Both are the bot's own card JSON: one source of truth for a stage.
+ */
+function meetingSessionView(meeting: MeetingParts, state: SessionState, viewer: string) {
+  const view = cardView(meeting, state, viewer, { readOnly: true });
+  const setup = state.setup;
+  const stage =
+    state.phase === 'stages' && setup
+      ? {
+          index: state.stageIndex,
+          kind: currentStage(state),
+          title: setup.frame.stages[state.stageIndex]?.title[state.header.locale] ?? '',
+          // A closed session has no clock running.
+          endsAt: state.closed ? null : (stageEndsAt(state) ?? null),
+        }
+      : null;
+  return {
+    sessionId: state.header.id,
+    circleName: state.header.circleName,
+    locale: state.header.locale,
+    phase: state.phase,
+    closed: state.closed !== undefined,
+    stage,
+    card: sessionCard(state, view),
+    stageCard: stageViewCard(state, view),
+    // The countdown runs on the service's clock, whatever the viewer's device says.
+    serverTime: meeting.clock().toISOString(),
+  };
+}
+
+const meetingQuery = z.object({ chatId: z.string().min(1).max(400) });
 
 function entryView(entry: LedgerEntry) {
   const { tenantId: _tenant, ownerAadObjectId: _owner, ...view } = entry;
@@ -272,6 +319,27 @@ export function registerTabApi(server: Server, parts: TabApiParts): void {
       const report = reports.find((r) => r.id === paramOf(req, 'id'));
       if (!report) throw new HttpError(403, 'FORBIDDEN', 'This person does not report to you');
       return reportView(parts, report);
+    }),
+  );
+
+  // The meeting side panel and stage: today's session in the meeting's chat, for members of its circle only.
+  server.get(
+    '/api/tab/meeting/session',
+    route(async (req, identity) => {
+      const query = Object.fromEntries(new URLSearchParams(req.getQuery()));
+      const { chatId } = parseBody(meetingQuery, query);
+      const state = parts.meeting
+        ? await todaysSessionInChat(parts.meeting, identity.tenantId, chatId)
+        : undefined;
+      if (!parts.meeting || !state) {
+        throw new HttpError(404, 'NO_SESSION', 'There is no session in this chat today');
+      }
+      const me = identity.aadObjectId.toLowerCase();
+      const member = state.header.members.find((m) => m.aadObjectId.toLowerCase() === me);
+      if (!member) {
+        throw new HttpError(403, 'NOT_A_MEMBER', "Only members of the session's circle see it here");
+      }
+      return meetingSessionView(parts.meeting, state, member.aadObjectId);
     }),
   );
 

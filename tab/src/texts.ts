@@ -96,6 +96,35 @@ const nl = {
     course: 'Cursus',
     other: 'Anders',
   },
+  /** The meeting side panel and the meeting stage (meeting.html, stage.html). */
+  meeting: {
+    panelTitle: 'Sessie van de Prof-cirkel',
+    stageTitle: 'Op het podium',
+    noChat: 'Open dit paneel in een Teams-vergadering van je Prof-cirkel.',
+    noSession:
+      'Er loopt vandaag nog geen sessie in deze vergadering. Typ "start" in de vergaderchat om er een te beginnen; dit paneel toont haar dan vanzelf.',
+    notMember:
+      'Dit paneel toont de sessie alleen aan de leden van de Prof-cirkel, en jij hoort niet bij deze cirkel.',
+    signedOut: 'Aanmelden is niet gelukt. Sluit het paneel en open het opnieuw.',
+    offline: 'Geen verbinding met Werkplekleren+. We proberen het over een paar seconden opnieuw.',
+    actInChat:
+      'Dit is de kaart uit de vergaderchat, om mee te lezen. Voeg bijdragen toe en ga verder op de kaart in de chat.',
+    kickoff: 'Aftrap: kies samen het videoframe en de werksituatie op de kaart in de vergaderchat.',
+    summary: 'Samenvatting van de sessie',
+    closed: 'De sessie is afgesloten.',
+    stageProgress: 'Stap {n} van 5 · {title}',
+    timerLabel: 'Tijd over in deze stap',
+    timeUp: 'Tijd is om',
+    minutesLeft: 'Nog {n} minuten voor deze stap.',
+    oneMinuteLeft: 'Nog 1 minuut voor deze stap.',
+    timeUpSpoken: 'De tijd voor deze stap is om.',
+    share: 'Deel op het podium',
+    sharing: 'Bezig met delen op het podium…',
+    shared: 'Gedeeld op het podium.',
+    shareFailed:
+      'Delen op het podium is niet gelukt. Alleen organisatoren en presentatoren van de vergadering kunnen delen.',
+    cardFailed: 'Deze kaart kan hier niet getoond worden. Bekijk haar in de vergaderchat.',
+  },
 };
 
 const en: typeof nl = {
@@ -190,6 +219,34 @@ const en: typeof nl = {
     expert: 'Invited expert',
     course: 'Course',
     other: 'Other',
+  },
+  meeting: {
+    panelTitle: "The Prof-circle's session",
+    stageTitle: 'On the stage',
+    noChat: 'Open this panel in a Teams meeting of your Prof-circle.',
+    noSession:
+      'There is no session in this meeting yet today. Type "start" in the meeting chat to begin one; this panel then shows it by itself.',
+    notMember:
+      'This panel shows the session only to the members of the Prof-circle, and you are not in this circle.',
+    signedOut: 'Signing in failed. Close the panel and open it again.',
+    offline: 'No connection with Werkplekleren+. We will try again in a few seconds.',
+    actInChat:
+      'This is the card from the meeting chat, to read along. Add contributions and move on using the card in the chat.',
+    kickoff:
+      'Kick-off: choose the videoframe and the work situation together on the card in the meeting chat.',
+    summary: 'Summary of the session',
+    closed: 'The session is closed.',
+    stageProgress: 'Step {n} of 5 · {title}',
+    timerLabel: 'Time left in this step',
+    timeUp: 'Time is up',
+    minutesLeft: '{n} minutes left for this step.',
+    oneMinuteLeft: '1 minute left for this step.',
+    timeUpSpoken: 'The time for this step is up.',
+    share: 'Share to stage',
+    sharing: 'Sharing to the stage…',
+    shared: 'Shared to the stage.',
+    shareFailed: "Sharing to the stage failed. Only the meeting's organisers and presenters can share.",
+    cardFailed: 'This card cannot be shown here. See it in the meeting chat.',
   },
 };
 
