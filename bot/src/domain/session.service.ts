@@ -77,8 +77,11 @@ export interface DecideRequest {
   edited: ProposalDraft | undefined;
 }
 
-/** How many times a change is decided again after losing the race for its event number. */
-const MAX_ATTEMPTS = 8;
+/**
+ * How many times a change is decided again after losing the race for its event number. A circle has at
+ * most six members; even all of them double-clicking at once settles well within this.
+ */
+const MAX_ATTEMPTS = 20;
 
 /** A draft still 'drafting' after this long was lost (a replica died): asking again is allowed. */
 export const DRAFT_STUCK_MS = 3 * 60_000;
@@ -418,6 +421,8 @@ export class SessionService {
         await this.repository.saveSnapshot(next);
         return { kind: 'changed', state: next };
       }
+      // Lost the race: a short random pause, so the writers that lost together do not collide again.
+      await new Promise((resolve) => setTimeout(resolve, 2 + Math.random() * 10 * (attempt + 1)));
     }
     throw Object.assign(new Error('session too busy: could not append an event'), {
       code: 'SESSION_CONTENDED',
