@@ -412,8 +412,9 @@ function stageParts(
   if (kind === 'analysis' || kind === 'problem' || kind === 'brainstorm') {
     if (kind === 'brainstorm') {
       const problem = contributionsOf(state, 'problem');
-      if (problem.length > 0)
-        body.push(sectionText(t('session.earlier.problem'), problem.map((c) => c.text).join(' / ')));
+      // The latest statements only: the card must stay within Teams' size limit however long the list.
+      const latest = problem.slice(-2).map((c) => c.text);
+      if (latest.length > 0) body.push(sectionText(t('session.earlier.problem'), latest.join(' / ')));
     }
     body.push(...contributionList(state, view, kind));
     if (!readOnly) {
