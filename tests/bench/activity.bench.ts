@@ -6,6 +6,10 @@
  * - help turn: POST /api/messages "hulp" from a known person (adapter, teams-ai turn state read and written
  *   in MongoDB, contact upsert, a card sent to a Bot Connector on 127.0.0.1)
  * - first contact: the same for a new person each time (insert, effect claim, welcome card + reply)
+ * - plan preview: an Action.Execute answered in the HTTP response (holidays, four cycles)
+ * - session refresh: a member's own view of a running session's card (snapshot read, catch-up, render)
+ * - session contribution: an idea added on the card (one event inserted, snapshot written, the answer; the
+ *   shared card is updated after the answer). Teams' limit for an invoke is a few seconds; our target is 1 s.
  *
  * Bounded: a fixed number of requests per case, at a fixed concurrency.
  */
@@ -27,14 +31,18 @@ interface Result {
   perSecond: number;
 }
 
-async function measure(name: string, request: (i: number) => Promise<Response>): Promise<Result> {
+async function measure(
+  name: string,
+  request: (i: number) => Promise<Response>,
+  requests = REQUESTS,
+): Promise<Result> {
   for (let i = 0; i < 20; i++) await (await request(-1 - i)).arrayBuffer(); // warm-up
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: CONCURRENCY }, async () => {
-      while (next < REQUESTS) {
+      while (next < requests) {
         const i = next++;
         const t0 = performance.now();
         const response = await request(i);
@@ -47,7 +55,7 @@ async function measure(name: string, request: (i: number) => Promise<Response>):
   const seconds = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
-  return { name, p50: at(0.5), p95: at(0.95), perSecond: REQUESTS / seconds };
+  return { name, p50: at(0.5), p95: at(0.95), perSecond: requests / seconds };
 }
 
 async function main(): Promise<void> {
@@ -106,7 +114,7 @@ async function main(): Promise<void> {
     pauseTo: '',
   };
   try {
-    const results = [
+    const results: Result[] = [
       await measure('baseline GET /healthz', () => fetch(`${service.url}/healthz`)),
       await measure('help turn (known person)', () => post(message(connector.serviceUrl, regular, 'hulp'))),
       await measure('first contact (new person)', () =>
@@ -116,6 +124,46 @@ async function main(): Promise<void> {
         post(cardExecute(connector.serviceUrl, circleMembers[1]!, 'plan.preview', planInputs, chat)),
       ),
     ];
+    // A running session in the circle's chat, at its first stage.
+    await post(message(connector.serviceUrl, circleMembers[0]!, '<at>Werkplekleren+</at> start', chat));
+    const kickoff = JSON.stringify(connector.messages(chat.id).at(-1)!.body);
+    const sessionId = /"sessionId":"([^"]+)"/.exec(kickoff)![1]!;
+    await post(
+      cardExecute(
+        connector.serviceUrl,
+        circleMembers[0]!,
+        'session.begin',
+        {
+          sessionId,
+          rev: 0,
+          frameId: 'standaard',
+          situation: 'new',
+          newSituation: 'Bench',
+          question: 'none',
+        },
+        chat,
+      ),
+    );
+    results.push(
+      await measure('session refresh invoke', () =>
+        post(cardExecute(connector.serviceUrl, circleMembers[1]!, 'session.refresh', { sessionId }, chat)),
+      ),
+      // Within the session's 150 contributions (the warm-up adds 20).
+      await measure(
+        'session contribution invoke',
+        (i) =>
+          post(
+            cardExecute(
+              connector.serviceUrl,
+              circleMembers[(i + 20) % 3]!,
+              'session.contribute',
+              { sessionId, rev: 1, stage: 0, contribution: `Idee ${i}` },
+              chat,
+            ),
+          ),
+        120,
+      ),
+    );
     const baseline = results[0]!;
     process.stdout.write(
       `\n${mongo.description}\n${REQUESTS} requests per case, concurrency ${CONCURRENCY}\n\n` +
