@@ -392,7 +392,7 @@ export const en: Record<MessageKey, string> = {
   'session.summary.decision': 'Proposal {decision}: {title}',
   'session.summary.reason': 'Reason: {reason}',
   'session.summary.counts':
-    '{analysis} points in the analysis, {problem} in the problem statement, {ideas} ideas.',
+    'Contributions: {analysis} in the analysis, {problem} in the problem statement, {ideas} in the brainstorm.',
   'session.summary.present':
     'Present: {count} of {members}. Each gets {minutes} minutes in their Prof-traject.',
   'session.summary.saved': 'The proposal is in the Prof-traject of everyone who took part.',

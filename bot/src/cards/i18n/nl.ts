@@ -401,7 +401,7 @@ export const nl = {
   'session.summary.decision': 'Voorstel {decision}: {title}',
   'session.summary.reason': 'Reden: {reason}',
   'session.summary.counts':
-    '{analysis} punten in de analyse, {problem} in de probleemstelling, {ideas} ideeën.',
+    'Bijdragen: {analysis} in de analyse, {problem} in de probleemstelling, {ideas} in de brainstorm.',
   'session.summary.present':
     'Aanwezig: {count} van {members}. Ieder krijgt {minutes} minuten in het Prof-traject.',
   'session.summary.saved': 'Het voorstel staat in het Prof-traject van ieder die meedeed.',

@@ -631,12 +631,12 @@ function stageParts(
       return rest;
     };
     actions.push(
-      back(),
       executeAction(t('session.decide.adopt'), VERBS.sessionDecide, base(state, { decision: 'adopt' }), {
         style: 'positive',
       }),
       { type: 'Action.ShowCard', title: t('session.decide.adapt'), card: strip(adaptCard) },
       { type: 'Action.ShowCard', title: t('session.decide.reject'), card: strip(rejectCard) },
+      back(),
     );
   } else if (!readOnly) {
     actions.push(back());
