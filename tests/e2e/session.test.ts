@@ -257,6 +257,22 @@ describe('a session in the meeting', () => {
       expect(sessionTime).toEqual([expect.objectContaining({ minutes: 60 })]);
     }
 
+    // The right of access: what Femke did in the session is in her export, and only hers.
+    const exported = await callTabApi(
+      service,
+      'GET',
+      '/api/tab/me/export',
+      `Dev ${TENANT_ID}:${femke.aadObjectId}`,
+    );
+    const activity = (
+      exported.body.sessionActivity as { contributions: { text: string }[]; energy?: number }[]
+    )[0]!;
+    expect(activity.energy).toBe(4);
+    expect(activity.contributions.map((c) => c.text).sort()).toEqual([
+      'Een checklist die Femke opstelt',
+      'Gijs Bakker krijgt de overdracht vaak pas om 15:20',
+    ]);
+
     // The meeting ends: the session closes, the card says so, and nothing is credited twice.
     await postActivity(service, meetingEvent(connector.serviceUrl, femke, chat, 'End'));
     const closed = await session.waitForUpdate((c) => c.includes('De sessie is afgesloten'));
