@@ -1,16 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { MongoClient } from 'mongodb';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
 import type { Service } from '../../bot/src/main';
 import { groupConversation, person, TENANT_ID, type Person } from '../support/activities';
 import { FakeBotConnector } from '../support/bot-connector.fake';
+import { launchChromium } from '../support/browser';
 import { startTestService } from '../support/service';
 import { cardProblems, formCircle, linkMeeting, SessionDriver, type Json } from '../support/sessions';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.join(ROOT, '.artifacts');
 
 const text = (value: unknown) => JSON.stringify(value);
@@ -62,8 +62,6 @@ describe('the meeting side panel and stage', () => {
   const cardText = (page: Page) => page.locator('#card').innerText();
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`No ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium)`);
     execFileSync(process.execPath, [path.join(ROOT, 'tab/build.mjs')]);
     mkdirSync(ARTIFACTS, { recursive: true });
     connector = await new FakeBotConnector().start();
@@ -89,18 +87,7 @@ describe('the meeting side panel and stage', () => {
     const stored = await client.db(service.config.mongo.dbName).collection('sessions').findOne({ circleId });
     session.cardActivityId = stored!.state.cardActivityId as string;
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

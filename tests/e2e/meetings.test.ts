@@ -12,6 +12,7 @@ import {
   rosterMembers,
 } from '../support/activities';
 import { FakeBotConnector } from '../support/bot-connector.fake';
+import { seedPlannedCycle } from '../support/read-models';
 import { postActivity, startTestService } from '../support/service';
 
 interface Card {
@@ -119,35 +120,14 @@ describe('meetings', () => {
 
   it('links by itself when the meeting is a planned session (same join URL)', async () => {
     const joinUrl = 'https://teams.microsoft.com/l/meetup-join/19%3ameeting_planned%40thread.v2/0';
-    await db()
-      .collection('cycles')
-      .insertOne({
-        _id: `${TENANT_ID}:${circleId}:2027-06-07` as never,
-        id: randomUUID(),
-        tenantId: TENANT_ID,
-        circleId,
-        circleName: 'Vergaderaars',
-        memberAadObjectIds: members.map((p) => p.aadObjectId),
-        weekStart: '2027-06-07',
-        status: 'planned',
-        timeZone: 'Europe/Amsterdam',
-        timeOfDay: '09:00',
-        durationMinutes: 60,
-        sessions: [0, 1, 2, 3].map((i) => ({
-          dayIndex: i,
-          date: `2027-06-0${7 + i}`,
-          start: new Date(`2027-06-0${7 + i}T07:00:00Z`),
-          end: new Date(`2027-06-0${7 + i}T08:00:00Z`),
-          status: 'planned',
-          sequence: 0,
-          joinUrl,
-        })),
-        joinUrls: [joinUrl],
-        planSubmissionId: randomUUID(),
-        version: 1,
-        createdAt: new Date(),
-        updatedAt: new Date(),
-      });
+    await seedPlannedCycle(db(), {
+      tenantId: TENANT_ID,
+      circleId,
+      circleName: 'Vergaderaars',
+      members: members.map((p) => p.aadObjectId),
+      weekStart: '2027-06-07',
+      joinUrl,
+    });
     const chat = meetingChat('MCMeeting2');
     connector.meetings.set('MCMeeting2', {
       details: { id: 'MCMeeting2', joinUrl, title: 'Vitale Weekcyclus' },

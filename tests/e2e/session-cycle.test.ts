@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
 import { MongoClient } from 'mongodb';
 import type { Service } from '../../bot/src/main';
 import { MongoScheduler } from '../../bot/src/store/mongo-scheduler';
 import { person, TENANT_ID, type Person } from '../support/activities';
 import { FakeBotConnector } from '../support/bot-connector.fake';
+import { seedPlannedCycle } from '../support/read-models';
 import { startTestService } from '../support/service';
 import { cardProblems, formCircle, SessionDriver, type Json } from '../support/sessions';
 
@@ -20,7 +20,7 @@ describe('the days of a cycle', () => {
   const members = [person('Joris'), person('Karin'), person('Lotte')] as [Person, Person, Person];
   let circleId: string;
   let chat: { id: string };
-  const cycleId = randomUUID();
+  let cycleId: string;
   const db = () => client.db(service.config.mongo.dbName);
 
   beforeAll(async () => {
@@ -28,35 +28,13 @@ describe('the days of a cycle', () => {
     service = await startTestService({ SCHEDULER_POLL_INTERVAL_MS: '500', OUTBOX_POLL_INTERVAL_MS: '100' });
     client = await MongoClient.connect(service.config.mongo.uri!);
     ({ circleId, chat } = await formCircle(service, connector, client, members, 'Weekcyclisten'));
-    // A planned cycle, in the shape the planner stores (store/mongo-cycle-plan.repository.ts).
-    await db()
-      .collection('cycles')
-      .insertOne({
-        _id: `${TENANT_ID}:${circleId}:2027-03-01` as never,
-        id: cycleId,
-        tenantId: TENANT_ID,
-        circleId,
-        circleName: 'Weekcyclisten',
-        memberAadObjectIds: members.map((p) => p.aadObjectId.toLowerCase()),
-        weekStart: '2027-03-01',
-        status: 'planned',
-        timeZone: 'Europe/Amsterdam',
-        timeOfDay: '09:00',
-        durationMinutes: 60,
-        sessions: [0, 1, 2, 3].map((i) => ({
-          dayIndex: i,
-          date: `2027-03-0${1 + i}`,
-          start: new Date(`2027-03-0${1 + i}T08:00:00Z`),
-          end: new Date(`2027-03-0${1 + i}T09:00:00Z`),
-          status: 'planned',
-          sequence: 0,
-        })),
-        joinUrls: [],
-        planSubmissionId: randomUUID(),
-        version: 1,
-        createdAt: new Date(),
-        updatedAt: new Date(),
-      });
+    ({ cycleId } = await seedPlannedCycle(db(), {
+      tenantId: TENANT_ID,
+      circleId,
+      circleName: 'Weekcyclisten',
+      members: members.map((p) => p.aadObjectId),
+      weekStart: '2027-03-01',
+    }));
   });
   afterAll(async () => {
     await client?.close();

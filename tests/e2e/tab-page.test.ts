@@ -1,17 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { chromium, type Browser, type Locator } from 'playwright-core';
+import { type Browser, type Locator } from 'playwright-core';
 import type { Service } from '../../bot/src/main';
 import { person, TENANT_ID } from '../support/activities';
 import { FakeBotConnector } from '../support/bot-connector.fake';
 import { callTabApi, composeTraject } from '../support/flows';
 import { seedCycle, seedProposal, teamsJoinUrl } from '../support/read-models';
+import { launchChromium } from '../support/browser';
 import { startTestService } from '../support/service';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.join(ROOT, '.artifacts');
 
 /** Whether the element has the keyboard focus (evaluated in the page). */
@@ -31,8 +31,6 @@ describe('the tab page in headless Chromium', () => {
   const lotte = person('Lotte Mulder');
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM))
-      throw new Error(`No ${CHROMIUM}: install Debian's chromium (apt-get install -y chromium)`);
     execFileSync(process.execPath, [path.join(ROOT, 'tab/build.mjs')]);
     mkdirSync(ARTIFACTS, { recursive: true });
     connector = await new FakeBotConnector().start();
@@ -53,18 +51,7 @@ describe('the tab page in headless Chromium', () => {
       }),
     });
     tab = service;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

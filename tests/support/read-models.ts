@@ -78,3 +78,52 @@ export async function seedProposal(
 
 export const teamsJoinUrl = (tag: string) =>
   `https://teams.microsoft.com/l/meetup-join/19%3ameeting_${tag}%40thread.v2/0`;
+
+/**
+ * A planned cycle in the shape the planner itself stores (store/mongo-cycle-plan.repository.ts): four
+ * one-hour sessions at 09:00 Amsterdam time on the four days from `weekStart` (a Monday), so a test can
+ * start from a plan without going through the planning cards.
+ */
+export async function seedPlannedCycle(
+  db: Db,
+  input: {
+    tenantId: string;
+    circleId: string;
+    circleName: string;
+    members: readonly string[];
+    weekStart: string;
+    joinUrl?: string;
+  },
+): Promise<{ cycleId: string }> {
+  const cycleId = randomUUID();
+  const day = (i: number) =>
+    new Date(Date.parse(`${input.weekStart}T00:00:00Z`) + i * DAY).toISOString().slice(0, 10);
+  await db.collection('cycles').insertOne({
+    _id: `${input.tenantId}:${input.circleId}:${input.weekStart}` as never,
+    id: cycleId,
+    tenantId: input.tenantId,
+    circleId: input.circleId,
+    circleName: input.circleName,
+    memberAadObjectIds: input.members.map((m) => m.toLowerCase()),
+    weekStart: input.weekStart,
+    status: 'planned',
+    timeZone: 'Europe/Amsterdam',
+    timeOfDay: '09:00',
+    durationMinutes: 60,
+    sessions: [0, 1, 2, 3].map((i) => ({
+      dayIndex: i,
+      date: day(i),
+      start: new Date(`${day(i)}T08:00:00Z`),
+      end: new Date(`${day(i)}T09:00:00Z`),
+      status: 'planned',
+      sequence: 0,
+      ...(input.joinUrl ? { joinUrl: input.joinUrl } : {}),
+    })),
+    joinUrls: input.joinUrl ? [input.joinUrl] : [],
+    planSubmissionId: randomUUID(),
+    version: 1,
+    createdAt: new Date(),
+    updatedAt: new Date(),
+  });
+  return { cycleId };
+}
