@@ -5,7 +5,7 @@ import { person, TENANT_ID, type Person } from '../support/activities';
 import { FakeBotConnector } from '../support/bot-connector.fake';
 import { seedPlannedCycle } from '../support/read-models';
 import { startTestService } from '../support/service';
-import { cardProblems, formCircle, SessionDriver, type Json } from '../support/sessions';
+import { cardProblems, formCircle, linkMeeting, SessionDriver, type Json } from '../support/sessions';
 
 const text = (card: unknown) => JSON.stringify(card);
 
@@ -43,17 +43,21 @@ describe('the days of a cycle', () => {
   });
 
   /** Makes the day's kick-off job due now (the job the planner schedules five minutes before a session). */
-  async function kickOff(dayIndex: number): Promise<{ session: SessionDriver; card: Json }> {
+  async function kickOff(
+    dayIndex: number,
+    plan: { cycleId: string; circleId: string; chat: { id: string } } = { cycleId, circleId, chat },
+  ): Promise<{ session: SessionDriver; card: Json }> {
+    const { cycleId: cycle, circleId: circle, chat: where } = plan;
     await new MongoScheduler(db()).schedule({
-      key: `session-kickoff:${cycleId}:${dayIndex}`,
+      key: `session-kickoff:${cycle}:${dayIndex}`,
       name: 'session.kickoff',
       runAt: new Date(Date.now() - 1000),
-      data: { tenantId: TENANT_ID, cycleId, dayIndex },
+      data: { tenantId: TENANT_ID, cycleId: cycle, dayIndex },
     });
-    const sessionId = `${TENANT_ID}:${circleId}:${cycleId}:${dayIndex}`;
+    const sessionId = `${TENANT_ID}:${circle}:${cycle}:${dayIndex}`;
     const deliveries = db().collection('deliveries');
     await connector.waitFor(() =>
-      connector.messages(chat.id).some((r) => text(r.body).includes(`Sessie ${dayIndex + 1} van 4`)),
+      connector.messages(where.id).some((r) => text(r.body).includes(`Sessie ${dayIndex + 1} van 4`)),
     );
     // The outbox notes the Bot Connector's answer just after it arrives.
     let delivery = await deliveries.findOne({ key: `session-card:${sessionId}` });
@@ -63,10 +67,10 @@ describe('the days of a cycle', () => {
     }
     expect(delivery).toMatchObject({ status: 'sent', activityId: expect.any(String) });
     const sent = connector
-      .messages(chat.id)
+      .messages(where.id)
       .filter((r) => text(r.body).includes(`Sessie ${dayIndex + 1} van 4`));
     expect(sent).toHaveLength(1);
-    const session = new SessionDriver(service, connector, chat, undefined, delivery!.activityId as string);
+    const session = new SessionDriver(service, connector, where, undefined, delivery!.activityId as string);
     return { session, card: sent[0]!.body.attachments![0]!.content };
   }
 
@@ -135,5 +139,44 @@ describe('the days of a cycle', () => {
     const posted = connector.messages(chat.id).filter((r) => r.method === 'POST');
     expect(posted.filter((r) => text(r.body).includes('Sessie 2 van 4'))).toHaveLength(1);
     expect(await db().collection('sessions').countDocuments({ circleId })).toBe(2);
+  });
+
+  it('moves the card to the meeting chat when `start` is said there for a session the kick-off opened in the circle chat', async () => {
+    const people = [person('Mila'), person('Noor'), person('Omar')] as [Person, Person, Person];
+    const second = await formCircle(service, connector, client, people, 'Vergaderkring');
+    // A cycle whose first session is today (in Amsterdam), so `start` today finds that session.
+    const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Amsterdam' }).format(new Date());
+    const plan = await seedPlannedCycle(db(), {
+      tenantId: TENANT_ID,
+      circleId: second.circleId,
+      circleName: 'Vergaderkring',
+      members: people.map((p) => p.aadObjectId),
+      weekStart: today,
+    });
+    // The kick-off opens it in the circle's chat (no meeting linked yet); then the circle meets in Teams.
+    await kickOff(0, { cycleId: plan.cycleId, circleId: second.circleId, chat: second.chat });
+    const meeting = await linkMeeting(service, connector, people[0], second.circleId);
+    const inMeeting = new SessionDriver(service, connector, meeting.conversation, meeting.meetingId, '');
+    await inMeeting.say(people[1], 'start');
+    const posted = connector
+      .messages(meeting.conversation.id)
+      .filter((r) => text(r.body).includes('Sessie 1 van 4 · Vergaderkring'));
+    expect(posted).toHaveLength(1);
+    const sessionId = `${TENANT_ID}:${second.circleId}:${plan.cycleId}:0`;
+    const stored = await db()
+      .collection('sessions')
+      .findOne({ _id: sessionId as never });
+    inMeeting.cardActivityId = stored!.state.cardActivityId as string;
+    await inMeeting.press(
+      people[1],
+      posted[0]!.body.attachments![0]!.content,
+      'session.checkin',
+      {},
+      (d) => d.energy === 5,
+    );
+    // The shared card is updated where it now is: in the meeting's chat.
+    const updated = await inMeeting.waitForUpdate((c) => c.includes('(1 ingecheckt)'));
+    expect(text(updated)).toContain('Sessie 1 van 4 · Vergaderkring');
+    expect(await db().collection('sessions').countDocuments({ circleId: second.circleId })).toBe(1);
   });
 });

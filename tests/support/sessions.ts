@@ -211,7 +211,9 @@ export class SessionDriver {
     return this.connector.received
       .filter(
         (r) =>
-          r.method === 'PUT' && r.path.endsWith(`/activities/${encodeURIComponent(this.cardActivityId)}`),
+          r.method === 'PUT' &&
+          r.conversationId === this.conversation.id &&
+          r.path.endsWith(`/activities/${encodeURIComponent(this.cardActivityId)}`),
       )
       .map((r) => r.body.attachments![0]!.content);
   }

@@ -15,6 +15,7 @@ import {
   SESSION_LIMITS,
   type CloseReason,
   type DecisionKind,
+  type SessionChat,
   type SessionEvent,
   type SessionHeader,
   type SessionState,
@@ -124,10 +125,12 @@ export class SessionService {
   }
 
   /** Remembers which message holds the session's card, so it can be updated for everyone. */
-  recordCard(sessionId: string, activityId: string): Promise<SessionOutcome> {
-    return this.change(sessionId, undefined, (s) =>
-      s.cardActivityId === activityId ? 'unchanged' : { type: 'card', at: this.now(), activityId },
-    );
+  recordCard(sessionId: string, activityId: string, chat: SessionChat): Promise<SessionOutcome> {
+    return this.change(sessionId, undefined, (s) => {
+      if (s.cardActivityId === activityId) return 'unchanged';
+      const elsewhere = chat.conversationId !== s.header.chat.conversationId;
+      return { type: 'card', at: this.now(), activityId, chat: elsewhere ? chat : undefined };
+    });
   }
 
   checkIn(sessionId: string, by: string, energy: number): Promise<SessionOutcome> {

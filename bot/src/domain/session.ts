@@ -85,7 +85,8 @@ export type CloseReason = 'meeting_end' | 'command';
 
 export type SessionEvent =
   | { type: 'opened'; at: string; by: string | undefined; trigger: SessionTrigger; header: SessionHeader }
-  | { type: 'card'; at: string; activityId: string }
+  /** The message that holds the session's card (and, when it is not the session's own chat, its chat). */
+  | { type: 'card'; at: string; activityId: string; chat?: SessionChat | undefined }
   | { type: 'checkedIn'; at: string; by: string; energy: number }
   | {
       type: 'begun';
@@ -166,6 +167,9 @@ export interface SessionState {
     | { kind: DecisionKind; reason: string | undefined; final: ProposalDraft; by: string; at: string }
     | undefined;
   cardActivityId: string | undefined;
+  /** The chat of that message, when the card was posted elsewhere than `header.chat` (e.g. `start` in the
+   * meeting's chat for a session the kick-off opened in the circle's chat). */
+  cardChat: SessionChat | undefined;
   /** Members who did anything in the session (checked in, added, moved, rated, decided): those present. */
   present: string[];
   openedAt: string;
@@ -199,6 +203,7 @@ export function applyEvent(state: SessionState | undefined, event: SessionEvent)
       ratings: {},
       decision: undefined,
       cardActivityId: undefined,
+      cardChat: undefined,
       present: event.by ? [event.by] : [],
       openedAt: event.at,
       trigger: event.trigger,
@@ -209,7 +214,7 @@ export function applyEvent(state: SessionState | undefined, event: SessionEvent)
   const next: SessionState = { ...state, version: state.version + 1 };
   switch (event.type) {
     case 'card':
-      return { ...next, cardActivityId: event.activityId };
+      return { ...next, cardActivityId: event.activityId, cardChat: event.chat };
     case 'checkedIn':
       return {
         ...next,

@@ -171,7 +171,7 @@ export function sharedCard(deps: Pick<SessionDeps, 'videoframes' | 'proposalDraf
 }
 
 export function referenceOf(state: SessionState) {
-  const chat = state.header.chat;
+  const chat = state.cardChat ?? state.header.chat;
   return {
     serviceUrl: chat.serviceUrl,
     channelId: chat.channelId,

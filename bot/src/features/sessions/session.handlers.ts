@@ -49,6 +49,19 @@ const verbOf = (context: TurnContext): unknown =>
  * answer), and every change is one event in the session's log (domain/session.ts), so a resent invoke or a
  * double click changes nothing twice and an action from an old card shows the card as it is now.
  */
+/** The chat an activity came from, as the session keeps it. */
+function chatOf(context: TurnContext): SessionChat {
+  const activity = context.activity;
+  return {
+    conversationId: activity.conversation.id,
+    conversationType: activity.conversation.conversationType,
+    serviceUrl: activity.serviceUrl,
+    channelId: activity.channelId,
+    botId: activity.recipient.id,
+    botName: activity.recipient.name,
+  };
+}
+
 export function registerSessions(app: Application<TurnState>, deps: FeatureDeps): void {
   const log = (context: TurnContext) => turnLogger(context, deps.logger);
 
@@ -59,14 +72,7 @@ export function registerSessions(app: Application<TurnState>, deps: FeatureDeps)
     const activity = context.activity;
     const tenantId = tenantIdOf(activity);
     if (!tenantId) return undefined;
-    const chat: SessionChat = {
-      conversationId: activity.conversation.id,
-      conversationType: activity.conversation.conversationType,
-      serviceUrl: activity.serviceUrl,
-      channelId: activity.channelId,
-      botId: activity.recipient.id,
-      botName: activity.recipient.name,
-    };
+    const chat = chatOf(context);
     const link = await deps.meetingLinks.findByChat(tenantId, activity.conversation.id);
     const circle = link
       ? await deps.circles.findById(tenantId, link.circleId)
@@ -83,7 +89,7 @@ export function registerSessions(app: Application<TurnState>, deps: FeatureDeps)
     const response = await context.sendActivity(
       MessageFactory.attachment(toAttachment(sharedCard(deps, state))),
     );
-    if (response?.id) await deps.sessions.recordCard(state.header.id, response.id);
+    if (response?.id) await deps.sessions.recordCard(state.header.id, response.id, chatOf(context));
   };
 
   /** `start`, or the meeting's start event: opens today's session once and posts its card. */
@@ -211,7 +217,7 @@ export function registerSessions(app: Application<TurnState>, deps: FeatureDeps)
       );
     }
     if (cardId && outcome.kind !== 'not_found' && outcome.state.cardActivityId !== cardId) {
-      await deps.sessions.recordCard(sessionId, cardId);
+      await deps.sessions.recordCard(sessionId, cardId, chatOf(context));
     }
     if (outcome.kind === 'changed') {
       const draft = outcome.state.draft;
@@ -374,7 +380,7 @@ export function registerSessions(app: Application<TurnState>, deps: FeatureDeps)
       const response = await context.sendActivity(MessageFactory.attachment(toAttachment(card)));
       const sessionId = (data as { sessionId?: unknown } | undefined)?.sessionId;
       if (response?.id && typeof sessionId === 'string' && (await sessionOf(context, sessionId)))
-        await deps.sessions.recordCard(sessionId, response.id);
+        await deps.sessions.recordCard(sessionId, response.id, chatOf(context));
     });
   }
 }
