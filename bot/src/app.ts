@@ -7,6 +7,7 @@ import { registerCircles } from './features/circles/circle.handlers';
 import { registerPlanning } from './features/cycles/plan.handlers';
 import { registerMeetings } from './features/meetings/meeting.handlers';
 import { registerSessions } from './features/sessions/session.handlers';
+import { registerTalent } from './features/talent/talent.handlers';
 import { registerFallback, registerHelp } from './features/help/help.handlers';
 import { localeOf, turnLogger } from './features/shared/activity';
 import type { FeatureDeps } from './features/shared/deps';
@@ -38,6 +39,7 @@ export function createApp({ adapter, storage, deps }: AppParts): Application<Tur
   registerCircles(app, deps);
   registerPlanning(app, deps);
   registerSessions(app, deps);
+  registerTalent(app, deps);
   registerFallback(app, deps);
 
   app.error(async (context, error) => {

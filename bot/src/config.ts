@@ -47,6 +47,14 @@ export const CONFIG_HINTS: Readonly<Record<string, string>> = {
   VIDEOFRAMES_DIR:
     "a directory with the organisation's own videoframes (JSON files, checked at start; see bot/videoframes/default.json)",
   MAX_CIRCLES_PER_MEMBER: 'how many Prof-cirkels one person may be in at once, from 1 to 10, e.g. 2',
+  TALENT_FIRST_AFTER_MONTHS:
+    'months from the start of a Prof-traject to the first talent-development conversation, from 1 to 24, e.g. 6',
+  TALENT_EVERY_MONTHS: 'months between talent-development conversations, from 1 to 24, e.g. 6',
+  TALENT_NUDGE_DAYS:
+    'days before a talent-development conversation the manager is nudged, comma-separated, e.g. 7,1',
+  TALENT_PREPARATION_DAYS: 'days before the conversation the professional gets the preparation card, e.g. 7',
+  WORKING_DAY_START: 'when working hours start (local time, HH:mm): nudges are sent then, e.g. 09:00',
+  WORKING_DAY_END: 'when working hours end (local time, HH:mm), later than the start, e.g. 17:00',
   LINK_SIGNING_SECRET:
     'a random secret of at least 32 characters that signs download links (e.g. calendar files); the same on every replica',
   PUBLIC_URL:
@@ -156,6 +164,34 @@ const schema = z
     TAB_DEV_MODE: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).optional().default('false')),
     VIDEOFRAMES_DIR: optionalString,
     MAX_CIRCLES_PER_MEMBER: integer(1, 10, 2),
+    TALENT_FIRST_AFTER_MONTHS: integer(1, 24, 6),
+    TALENT_EVERY_MONTHS: integer(1, 24, 6),
+    TALENT_NUDGE_DAYS: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^\s*\d{1,2}(\s*,\s*\d{1,2}){0,4}\s*$/)
+        .optional()
+        .default('7,1')
+        .transform((v) => [...new Set(v.split(',').map((d) => Number(d.trim())))].sort((a, b) => b - a)),
+    ),
+    TALENT_PREPARATION_DAYS: integer(1, 30, 7),
+    WORKING_DAY_START: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^([01]\d|2[0-3]):[0-5]\d$/)
+        .optional()
+        .default('09:00'),
+    ),
+    WORKING_DAY_END: z.preprocess(
+      emptyToUndefined,
+      z
+        .string()
+        .regex(/^([01]\d|2[0-3]):[0-5]\d$/)
+        .optional()
+        .default('17:00'),
+    ),
     LINK_SIGNING_SECRET: z.preprocess(emptyToUndefined, z.string().min(32).max(512).optional()),
     PUBLIC_URL: z.preprocess(
       emptyToUndefined,
@@ -373,6 +409,15 @@ export interface Config {
     devMode: boolean;
   };
   maxCirclesPerMember: number;
+  /** Talent-development conversations: when they fall and when their nudges go. */
+  talent: {
+    firstAfterMonths: number;
+    everyMonths: number;
+    nudgeDays: number[];
+    preparationDays: number;
+    dayStart: string;
+    dayEnd: string;
+  };
   /** The organisation's own videoframes, next to the shipped ones; undefined: only the shipped ones. */
   videoframesDir: string | undefined;
   /** Signs download links; random per process when not configured (links then stop working at a restart). */
@@ -455,6 +500,14 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     defaultLocale: e.DEFAULT_LOCALE,
     tab: { ssoAudiences: e.TAB_SSO_AUDIENCE, jwksUrl: e.ENTRA_JWKS_URL, devMode: e.TAB_DEV_MODE === 'true' },
     maxCirclesPerMember: e.MAX_CIRCLES_PER_MEMBER,
+    talent: {
+      firstAfterMonths: e.TALENT_FIRST_AFTER_MONTHS,
+      everyMonths: e.TALENT_EVERY_MONTHS,
+      nudgeDays: e.TALENT_NUDGE_DAYS,
+      preparationDays: e.TALENT_PREPARATION_DAYS,
+      dayStart: e.WORKING_DAY_START,
+      dayEnd: e.WORKING_DAY_END,
+    },
     videoframesDir: e.VIDEOFRAMES_DIR,
     linkSigningSecret: e.LINK_SIGNING_SECRET ?? randomBytes(32).toString('base64url'),
     publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,

@@ -28,6 +28,9 @@ import { createProposalDrafter } from './integrations/proposal-drafter';
 import { SessionService } from './domain/session.service';
 import { MongoSessionRepository } from './store/mongo-session.repository';
 import { registerSessionJobs } from './features/sessions/session-jobs';
+import { registerTalentJobs, type TalentDeps } from './features/talent/talent-jobs';
+import { TalentConversationService } from './domain/talent-conversation.service';
+import { MongoTalentConversationRepository } from './store/mongo-talent-conversation.repository';
 import { loadVideoframes } from './integrations/videoframe-files';
 import { startServer, type RunningServer } from './server';
 import { registerTabApi } from '../../tab/api/tab-api.routes';
@@ -117,6 +120,7 @@ export async function startService(config: Config, logger: Logger = createLogger
     const readModels = createReadModels(db);
     const ledger = new LedgerService(ledgerRepository, clock, readModels.proposals);
     const sessionRepository = new MongoSessionRepository(db);
+    const talentRepository = new MongoTalentConversationRepository(db);
     const circleRepository = new MongoCircleRepository(db);
     const circles = new CircleService(circleRepository, {
       clock,
@@ -143,6 +147,7 @@ export async function startService(config: Config, logger: Logger = createLogger
       ...readModels,
       circles,
       sessions: sessionRepository,
+      talents: talentRepository,
     });
     const adapter = createBotAdapter(config.botAuth);
     // Proactive work: jobs at a time, and one outbox for every card sent outside a turn (rate-limited per
@@ -212,6 +217,30 @@ export async function startService(config: Config, logger: Logger = createLogger
       calendarSync,
     });
     registerSessionJobs(scheduler, sessionDeps);
+    const talent: TalentDeps = {
+      talents: new TalentConversationService(talentRepository, {
+        clock,
+        firstAfterMonths: config.talent.firstAfterMonths,
+        everyMonths: config.talent.everyMonths,
+      }),
+      professionals,
+      trajects,
+      ledger,
+      proposals: readModels.proposals,
+      scheduler,
+      tabLink,
+      clock,
+      logger,
+      timing: {
+        nudgeDays: config.talent.nudgeDays,
+        preparationDays: config.talent.preparationDays,
+        reminderAfterWorkingDays: 2,
+        dayStart: config.talent.dayStart,
+        dayEnd: config.talent.dayEnd,
+        defaultTimeZone: 'Europe/Amsterdam',
+      },
+    };
+    registerTalentJobs(scheduler, outbox, talent);
     const app = createApp({
       adapter,
       storage,
@@ -242,6 +271,7 @@ export async function startService(config: Config, logger: Logger = createLogger
         sessions,
         videoframes: videoframes.frames,
         proposalDrafter,
+        talent,
       },
     });
 

@@ -32,4 +32,8 @@ export const VERBS = {
   sessionRate: 'session.rate',
   sessionDecide: 'session.decide',
   sessionClose: 'session.close',
+  talentMove: 'talent.move',
+  talentSnooze: 'talent.snooze',
+  talentHeld: 'talent.held',
+  talentWishes: 'talent.wishes',
 } as const;

@@ -5,6 +5,7 @@ import type { LedgerEntry, LedgerRepository } from './ledger';
 import type { Professional, ProfessionalRepository } from './professional';
 import type { ProposalReader, ProposalSummary } from './proposal';
 import type { SessionState } from './session';
+import type { TalentConversation } from './talent-conversation';
 import type { Traject, TrajectRepository } from './traject';
 import type { Owner } from './traject.service';
 
@@ -26,6 +27,8 @@ export interface PersonalDataExport {
   /** The Prof-cirkels they are in (name and language; the other members' details are theirs). */
   circles: { name: string; locale: string; timeZone: string; memberCount: number; joinedVersion: number }[];
   /** What they did in their circles' sessions: their contributions, check-in and judgement. */
+  /** Their talent-development conversations: dates, status, what was agreed and what they wanted to discuss. */
+  talentConversations: Pick<TalentConversation, 'dueDate' | 'status' | 'heldOn' | 'agreements' | 'wishes'>[];
   sessionActivity: {
     circleName: string;
     date: string;
@@ -65,12 +68,20 @@ export class DataRightsService {
         listForMember(tenantId: string, aadObjectId: string): Promise<SessionState[]>;
         forgetMember(tenantId: string, aadObjectId: string): Promise<number>;
       };
+      /** Their talent-development conversations (removed on erasure; as a manager, their id leaves others'). */
+      talents?: {
+        listForProfessional(tenantId: string, aadObjectId: string): Promise<TalentConversation[]>;
+        forget(tenantId: string, aadObjectId: string): Promise<number>;
+      };
     },
   ) {}
 
   async export(owner: Owner): Promise<PersonalDataExport> {
     const { professionals, trajects, ledger, cycles, proposals, circles, clock } = this.parts;
     const me = owner.aadObjectId.toLowerCase();
+    const talks = this.parts.talents
+      ? await this.parts.talents.listForProfessional(owner.tenantId, owner.aadObjectId)
+      : [];
     const ranSessions = this.parts.sessions
       ? await this.parts.sessions.listForMember(owner.tenantId, owner.aadObjectId)
       : [];
@@ -95,6 +106,13 @@ export class DataRightsService {
         timeZone: c.timeZone,
         memberCount: c.members.length,
         joinedVersion: c.version,
+      })),
+      talentConversations: talks.map((c) => ({
+        dueDate: c.dueDate,
+        status: c.status,
+        heldOn: c.heldOn,
+        agreements: c.agreements,
+        wishes: c.wishes,
       })),
       sessionActivity: ranSessions.map((state) => ({
         circleName: state.header.circleName,
@@ -121,6 +139,7 @@ export class DataRightsService {
     proposalsAnonymised: number;
     circlesLeft: number;
     sessionsAnonymised: number;
+    talentConversations: number;
   }> {
     const { professionals, trajects, ledger, effects, turnState, cycles, proposals, circles } = this.parts;
     const professional = await professionals.findByAadObjectId(owner.tenantId, owner.aadObjectId);
@@ -139,6 +158,9 @@ export class DataRightsService {
     const sessionsAnonymised = this.parts.sessions
       ? await this.parts.sessions.forgetMember(owner.tenantId, owner.aadObjectId)
       : 0;
+    const talentConversations = this.parts.talents
+      ? await this.parts.talents.forget(owner.tenantId, owner.aadObjectId)
+      : 0;
     await effects.forget(`welcome:${owner.tenantId}:${owner.aadObjectId}`);
     // Last, so a failure above can be retried: the record is what tells us their Teams ids.
     await professionals.remove(owner.tenantId, owner.aadObjectId);
@@ -150,6 +172,7 @@ export class DataRightsService {
       proposalsAnonymised,
       circlesLeft,
       sessionsAnonymised,
+      talentConversations,
     };
   }
 }

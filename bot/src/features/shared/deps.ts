@@ -14,6 +14,7 @@ import type { TrajectService } from '../../domain/traject.service';
 import type { ProposalDrafter } from '../../domain/proposal-draft';
 import type { SessionService } from '../../domain/session.service';
 import type { Videoframe } from '../../domain/videoframe';
+import type { TalentDeps } from '../talent/talent-jobs';
 
 /** Sending to a conversation outside a turn (implemented in integrations/conversation-sender.ts). */
 export interface ConversationSender {
@@ -56,6 +57,8 @@ export interface FeatureDeps {
   videoframes: readonly Videoframe[];
   /** The AI that drafts improvement proposals (teams-ai); undefined: drafts come from the circle's words. */
   proposalDrafter: ProposalDrafter | undefined;
+  /** Talent-development conversations: planning, nudges and their buttons. */
+  talent: TalentDeps;
   /** Where "open my Prof-traject" leads: the tab inside Teams, or the tab page (cards/tab-link.ts). */
   tabLink: string;
 }

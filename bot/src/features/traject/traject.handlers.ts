@@ -6,6 +6,7 @@ import { COMMANDS, commandPattern } from '../../cards/commands';
 import { translator, type MessageKey } from '../../cards/i18n';
 import { VERBS } from '../../cards/verbs';
 import { afterTurn } from '../../after-turn';
+import { planTalentConversation } from '../talent/talent.handlers';
 import { ModelError } from '../../domain/ai';
 import { SUGGESTION_PROMPT_VERSION, suggestionRequest } from '../../domain/learning-suggestion';
 import { checkManager, type PlanProblem } from '../../domain/traject';
@@ -139,6 +140,8 @@ export function registerTraject(app: Application<TurnState>, deps: FeatureDeps):
       case 'unchanged':
         // Also on a replay: if the first attempt died between the two writes, the repeat completes it.
         await deps.professionals.setManager(owner.tenantId, owner.aadObjectId, data.manager);
+        // The talent-development conversation: planned (once) and its nudges scheduled.
+        await planTalentConversation(deps.talent, owner, outcome.traject.startDate, data.manager);
         return summaryCard(
           t,
           locale,

@@ -1,0 +1,257 @@
+import { DateTime } from 'luxon';
+import {
+  adaptiveCard,
+  executeAction,
+  heading,
+  paragraph,
+  plainText,
+  subheading,
+  type AdaptiveCard,
+  type CardElement,
+} from '../../cards/adaptive-card';
+import type { MessageKey, Translate } from '../../cards/i18n';
+import { VERBS } from '../../cards/verbs';
+import type { Locale } from '../../domain/locale';
+import {
+  TALENT_LIMITS,
+  type ManagerSummary,
+  type TalentConversation,
+} from '../../domain/talent-conversation';
+
+/**
+ * The cards around a talent-development conversation: the manager's nudge (7 and 1 day before), the
+ * professional's preparation card (7 days before) and the manager's reminder (2 working days after, when
+ * not yet recorded as held). Everything in them comes from a ManagerSummary: what the professional accounts
+ * for, never anything from the circle's sessions beyond validated proposals.
+ */
+export function formatDate(date: string, locale: Locale): string {
+  return DateTime.fromISO(date, { zone: 'UTC' })
+    .setLocale(locale === 'en' ? 'en-GB' : 'nl-NL')
+    .toFormat('cccc d MMMM yyyy');
+}
+
+const hours = (minutes: number) => Math.round((minutes / 60) * 10) / 10;
+
+const strip = (card: AdaptiveCard) => {
+  const { $schema: _schema, version: _version, ...rest } = card;
+  return rest;
+};
+
+const data = (c: TalentConversation, extra: Record<string, unknown> = {}) => ({
+  conversationId: c.id,
+  version: c.version,
+  ...extra,
+});
+
+function fact(label: string, value: string): CardElement {
+  return {
+    type: 'RichTextBlock',
+    inlines: [
+      { type: 'TextRun', text: `${label}: `, weight: 'Bolder' },
+      { type: 'TextRun', text: value },
+    ],
+  };
+}
+
+/** The summary both the manager and the professional see. */
+export function summaryElements(
+  t: Translate,
+  summary: ManagerSummary,
+  wishes: string | undefined,
+): CardElement[] {
+  const elements: CardElement[] = [
+    fact(
+      t('talent.summary.time'),
+      summary.hoursMadeAvailable === undefined
+        ? t('talent.summary.timeValueNoPlan', { used: hours(summary.minutesUsed) })
+        : t('talent.summary.timeValue', {
+            used: hours(summary.minutesUsed),
+            available: summary.hoursMadeAvailable,
+          }),
+    ),
+    fact(
+      t('talent.summary.weeks'),
+      t('talent.summary.weeksValue', { done: summary.activeWeeks, target: summary.activeWeeksTarget ?? '–' }),
+    ),
+    subheading(t('talent.summary.proposals', { count: summary.validatedProposals.length })),
+  ];
+  if (summary.validatedProposals.length === 0)
+    elements.push(paragraph(t('talent.summary.noProposals'), { subtle: true }));
+  for (const p of summary.validatedProposals.slice(0, 10)) elements.push(plainText(`• ${p.title}`));
+  elements.push(subheading(t('talent.summary.notes')));
+  if (summary.sharedNotes.length === 0)
+    elements.push(paragraph(t('talent.summary.noNotes'), { subtle: true }));
+  for (const n of summary.sharedNotes.slice(0, 10)) elements.push(plainText(n.text));
+  if (wishes)
+    elements.push(subheading(t('talent.summary.wishes', { name: summary.name })), plainText(wishes));
+  return elements;
+}
+
+function dateCard(t: Translate, c: TalentConversation): Record<string, unknown> {
+  return strip(
+    adaptiveCard({
+      fallbackText: t('talent.action.propose'),
+      body: [
+        {
+          type: 'Input.Date',
+          id: 'date',
+          label: t('talent.field.date'),
+          isRequired: true,
+          errorMessage: t('talent.problem.bad_date'),
+          value: c.dueDate,
+        },
+      ],
+      actions: [executeAction(t('talent.action.proposeConfirm'), VERBS.talentMove, data(c))],
+    }),
+  );
+}
+
+export function managerNudgeCard(
+  t: Translate,
+  locale: Locale,
+  input: {
+    conversation: TalentConversation;
+    summary: ManagerSummary;
+    daysBefore: number;
+    tabLink: string;
+    today: string;
+  },
+): AdaptiveCard {
+  const { conversation: c, summary } = input;
+  const title =
+    input.daysBefore <= 1
+      ? t('talent.nudge.titleTomorrow', { name: summary.name })
+      : t('talent.nudge.title', { name: summary.name, days: input.daysBefore });
+  const heldCard = strip(
+    adaptiveCard({
+      fallbackText: t('talent.action.held'),
+      body: [
+        {
+          type: 'Input.Date',
+          id: 'heldOn',
+          label: t('talent.field.heldOn'),
+          isRequired: true,
+          errorMessage: t('talent.problem.bad_date'),
+          value: c.dueDate <= input.today ? c.dueDate : input.today,
+        },
+        {
+          type: 'Input.Text',
+          id: 'agreements',
+          label: t('talent.field.agreements'),
+          isMultiline: true,
+          maxLength: TALENT_LIMITS.agreementsMaxLength,
+        },
+      ],
+      actions: [
+        executeAction(t('talent.action.heldConfirm'), VERBS.talentHeld, data(c), { style: 'positive' }),
+      ],
+    }),
+  );
+  return adaptiveCard({
+    fallbackText: t('talent.fallback', { name: summary.name, date: formatDate(c.dueDate, locale) }),
+    speak: title,
+    body: [
+      plainText(title, { weight: 'Bolder', size: 'Large' }),
+      paragraph(t('talent.nudge.when', { date: formatDate(c.dueDate, locale) })),
+      plainText(t('talent.nudge.intro', { name: summary.name })),
+      ...summaryElements(t, summary, c.wishes),
+      subheading(t('talent.questions.heading')),
+      paragraph(`1. ${t('talent.questions.performance')}`),
+      paragraph(`2. ${t('talent.questions.organisation')}`),
+    ],
+    actions: [
+      { type: 'Action.OpenUrl', title: t('talent.action.openTab'), url: input.tabLink },
+      { type: 'Action.ShowCard', title: t('talent.action.propose'), card: dateCard(t, c) },
+      executeAction(t('talent.action.snooze'), VERBS.talentSnooze, data(c)),
+      { type: 'Action.ShowCard', title: t('talent.action.held'), card: heldCard },
+    ],
+  });
+}
+
+export function preparationCard(
+  t: Translate,
+  locale: Locale,
+  input: {
+    conversation: TalentConversation;
+    summary: ManagerSummary;
+    managerName: string | undefined;
+    tabLink: string;
+  },
+): AdaptiveCard {
+  const { conversation: c, summary } = input;
+  const title = input.managerName
+    ? t('talent.prep.title', { manager: input.managerName })
+    : t('talent.prep.titleNoManager');
+  return adaptiveCard({
+    fallbackText: t('talent.fallback', {
+      name: input.managerName ?? '',
+      date: formatDate(c.dueDate, locale),
+    }),
+    speak: title,
+    body: [
+      plainText(title, { weight: 'Bolder', size: 'Large' }),
+      paragraph(t('talent.nudge.when', { date: formatDate(c.dueDate, locale) })),
+      paragraph(t('talent.prep.intro')),
+      ...summaryElements(t, summary, undefined),
+      {
+        type: 'Input.Text',
+        id: 'wishes',
+        label: t('talent.field.wishes'),
+        isMultiline: true,
+        maxLength: TALENT_LIMITS.wishesMaxLength,
+        value: c.wishes ?? '',
+      },
+      { type: 'ActionSet', actions: [executeAction(t('talent.action.wishes'), VERBS.talentWishes, data(c))] },
+    ],
+    actions: [
+      { type: 'Action.OpenUrl', title: t('talent.action.openTab'), url: input.tabLink },
+      { type: 'Action.ShowCard', title: t('talent.action.propose'), card: dateCard(t, c) },
+    ],
+  });
+}
+
+export function heldReminderCard(
+  t: Translate,
+  locale: Locale,
+  input: { conversation: TalentConversation; name: string; today: string },
+): AdaptiveCard {
+  const c = input.conversation;
+  const title = t('talent.reminder.title', { name: input.name });
+  return adaptiveCard({
+    fallbackText: title,
+    speak: title,
+    body: [
+      plainText(title, { weight: 'Bolder', size: 'Large' }),
+      paragraph(t('talent.reminder.body', { date: formatDate(c.dueDate, locale) })),
+      {
+        type: 'Input.Date',
+        id: 'heldOn',
+        label: t('talent.field.heldOn'),
+        isRequired: true,
+        errorMessage: t('talent.problem.bad_date'),
+        value: c.dueDate <= input.today ? c.dueDate : input.today,
+      },
+      {
+        type: 'Input.Text',
+        id: 'agreements',
+        label: t('talent.field.agreements'),
+        isMultiline: true,
+        maxLength: TALENT_LIMITS.agreementsMaxLength,
+      },
+    ],
+    actions: [
+      executeAction(t('talent.action.heldConfirm'), VERBS.talentHeld, data(c), { style: 'positive' }),
+      { type: 'Action.ShowCard', title: t('talent.action.propose'), card: dateCard(t, c) },
+    ],
+  });
+}
+
+/** A short answer card after a button: what happened, or why nothing did. */
+export function talentMessageCard(
+  t: Translate,
+  key: MessageKey,
+  params?: Record<string, string | number>,
+): AdaptiveCard {
+  const text = t(key, params);
+  return adaptiveCard({ fallbackText: text, body: [heading(text)] });
+}

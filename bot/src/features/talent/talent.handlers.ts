@@ -1,0 +1,149 @@
+import { MessageFactory, type TurnContext } from 'botbuilder';
+import type { Application, TurnState } from '@microsoft/teams-ai';
+import { z } from 'zod/v4';
+import { toAttachment, type AdaptiveCard } from '../../cards/adaptive-card';
+import { translator, type MessageKey } from '../../cards/i18n';
+import { VERBS } from '../../cards/verbs';
+import type { TalentConversation } from '../../domain/talent-conversation';
+import type { TalentOutcome } from '../../domain/talent-conversation.service';
+import { localeOf, tenantIdOf, turnLogger } from '../shared/activity';
+import type { FeatureDeps } from '../shared/deps';
+import { formatDate, talentMessageCard } from './talent.card';
+import { scheduleSnooze, scheduleTalentJobs, type TalentDeps } from './talent-jobs';
+
+const base = z.object({
+  conversationId: z.string().min(3).max(300),
+  version: z.union([z.string().regex(/^\d{1,9}$/), z.number().int().min(0)]).transform(Number),
+});
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const moveData = base.extend({ date: isoDate });
+const heldData = base.extend({ heldOn: isoDate, agreements: z.string().max(20_000).optional().default('') });
+const wishesData = base.extend({ wishes: z.string().max(20_000).optional().default('') });
+
+/**
+ * The buttons of the talent-development cards: another date (either side), snooze and "held" (the manager),
+ * what to discuss (the professional). Identity comes from the activity; the conversation id on the card is
+ * only a pointer, checked against the tenant and the person.
+ */
+export function registerTalent(
+  app: Application<TurnState>,
+  deps: FeatureDeps & { talent: TalentDeps },
+): void {
+  const talent = deps.talent;
+  const locale = (context: TurnContext) => localeOf(context.activity, deps.defaultLocale);
+  const reply = (context: TurnContext, key: MessageKey, params?: Record<string, string | number>) =>
+    talentMessageCard(translator(locale(context)), key, params);
+
+  const refused = (context: TurnContext, outcome: TalentOutcome): AdaptiveCard | undefined =>
+    outcome.kind === 'refused' ? reply(context, `talent.problem.${outcome.problem}`) : undefined;
+
+  /** Who acts, on a conversation of their own tenant; undefined (and a card saying why) otherwise. */
+  const who = (context: TurnContext, conversationId: string): string | undefined => {
+    const tenantId = tenantIdOf(context.activity);
+    const aad = context.activity.from?.aadObjectId;
+    if (!tenantId || !aad || !conversationId.startsWith(`${tenantId}:`)) return undefined;
+    return aad;
+  };
+
+  const afterChange = async (conversation: TalentConversation, previous: TalentConversation | undefined) => {
+    await scheduleTalentJobs(talent, conversation, previous);
+  };
+
+  const handlers: Record<string, (context: TurnContext, raw: unknown) => Promise<AdaptiveCard>> = {
+    [VERBS.talentMove]: async (context, raw) => {
+      const data = moveData.safeParse(raw);
+      if (!data.success) return reply(context, 'talent.badData');
+      const by = who(context, data.data.conversationId);
+      if (!by) return reply(context, 'talent.problem.not_found');
+      const outcome = await talent.talents.move(
+        data.data.conversationId,
+        by,
+        data.data.version,
+        data.data.date,
+      );
+      const refusal = refused(context, outcome);
+      if (refusal) return refusal;
+      if (outcome.kind === 'changed') await afterChange(outcome.conversation, outcome.previous);
+      const c = (outcome as { conversation: TalentConversation }).conversation;
+      return reply(context, 'talent.done.moved', { date: formatDate(c.dueDate, locale(context)) });
+    },
+    [VERBS.talentHeld]: async (context, raw) => {
+      const data = heldData.safeParse(raw);
+      if (!data.success) return reply(context, 'talent.badData');
+      const by = who(context, data.data.conversationId);
+      if (!by) return reply(context, 'talent.problem.not_found');
+      const outcome = await talent.talents.markHeld(data.data.conversationId, by, data.data.version, {
+        heldOn: data.data.heldOn,
+        agreements: data.data.agreements,
+      });
+      const refusal = refused(context, outcome);
+      if (refusal) return refusal;
+      const held = (outcome as { conversation: TalentConversation }).conversation;
+      if (outcome.kind === 'changed') await afterChange(held, outcome.previous);
+      // The next one, six months on (planned once however often this is pressed).
+      const traject = await talent.trajects.find({
+        tenantId: held.tenantId,
+        aadObjectId: held.professionalAadObjectId,
+      });
+      const next = await talent.talents.ensurePlanned({
+        tenantId: held.tenantId,
+        professionalAadObjectId: held.professionalAadObjectId,
+        managerAadObjectId: held.managerAadObjectId,
+        trajectStart: traject?.startDate ?? held.dueDate,
+      });
+      if (next.created) await afterChange(next.conversation, undefined);
+      turnLogger(context, deps.logger).info({ conversationId: held.id }, 'talent conversation held');
+      return reply(context, 'talent.done.held', {
+        date: formatDate(held.heldOn ?? held.dueDate, locale(context)),
+        next: formatDate(next.conversation.dueDate, locale(context)),
+      });
+    },
+    [VERBS.talentSnooze]: async (context, raw) => {
+      const data = base.safeParse(raw);
+      if (!data.success) return reply(context, 'talent.badData');
+      const by = who(context, data.data.conversationId);
+      const conversation = by ? await talent.talents.get(data.data.conversationId) : undefined;
+      if (!by || !conversation) return reply(context, 'talent.problem.not_found');
+      if (conversation.managerAadObjectId !== by.toLowerCase())
+        return reply(context, 'talent.problem.not_manager');
+      if (conversation.status !== 'planned') return reply(context, 'talent.problem.not_planned');
+      const manager = await talent.professionals.find(conversation.tenantId, by);
+      await scheduleSnooze(talent, conversation, manager);
+      return reply(context, 'talent.done.snoozed');
+    },
+    [VERBS.talentWishes]: async (context, raw) => {
+      const data = wishesData.safeParse(raw);
+      if (!data.success) return reply(context, 'talent.badData');
+      const by = who(context, data.data.conversationId);
+      if (!by) return reply(context, 'talent.problem.not_found');
+      const outcome = await talent.talents.setWishes(data.data.conversationId, by, data.data.wishes);
+      return refused(context, outcome) ?? reply(context, 'talent.done.wishes');
+    },
+  };
+
+  for (const [verb, handler] of Object.entries(handlers)) {
+    app.adaptiveCards.actionExecute(verb, async (context, _state, data) => handler(context, data));
+    app.adaptiveCards.actionSubmit(verb, async (context, _state, data) => {
+      await context.sendActivity(MessageFactory.attachment(toAttachment(await handler(context, data))));
+    });
+  }
+}
+
+/**
+ * After a traject is saved: the professional's open conversation is planned (or its manager brought up to
+ * date) and its nudges scheduled. Safe to run on every save and replay.
+ */
+export async function planTalentConversation(
+  talent: TalentDeps,
+  owner: { tenantId: string; aadObjectId: string },
+  trajectStart: string,
+  managerAadObjectId: string | undefined,
+): Promise<void> {
+  const { conversation } = await talent.talents.ensurePlanned({
+    tenantId: owner.tenantId,
+    professionalAadObjectId: owner.aadObjectId,
+    managerAadObjectId,
+    trajectStart,
+  });
+  await scheduleTalentJobs(talent, conversation);
+}
