@@ -23,14 +23,25 @@ export function createBotConnectorSender(
   return {
     async send(address, activity) {
       let activityId: string | undefined;
+      // The send's own error is caught inside the turn: the adapter's onTurnError (set for the bot's turns)
+      // would otherwise take it, and continueConversationAsync would return as if the card had been sent.
+      let failure: unknown;
+      let sent = false;
       try {
         await adapter.continueConversationAsync(appId, toReference(address), async (context) => {
           withoutClientRetries(context);
-          activityId = (await context.sendActivity(activity))?.id;
+          try {
+            activityId = (await context.sendActivity(activity))?.id;
+            sent = true;
+          } catch (err) {
+            failure = err;
+          }
         });
       } catch (err) {
         return classifySendError(err);
       }
+      if (failure !== undefined) return classifySendError(failure);
+      if (!sent) return classifySendError(new Error('the proactive turn ended without sending'));
       return { kind: 'sent', activityId };
     },
   };
