@@ -310,6 +310,12 @@ export async function startService(config: Config, logger: Logger = createLogger
                 videoframes: videoframes.frames,
                 proposalDrafter,
               },
+              talent: {
+                conversations: talent.talents,
+                outbox,
+                nudgeDays: config.talent.nudgeDays,
+                clock,
+              },
             }),
         ],
         tabDirectory: path.join(PROJECT_ROOT, 'dist', 'tab-web'),

@@ -6,6 +6,9 @@ import { forManager, type ProposalReader } from '../../bot/src/domain/proposal';
 import type { ProfessionalService } from '../../bot/src/domain/professional.service';
 import { trajectFigures, type Traject } from '../../bot/src/domain/traject';
 import type { LedgerEntry, LedgerTotals } from '../../bot/src/domain/ledger';
+import type { Outbox } from '../../bot/src/domain/outbox';
+import { heldOnTime, type TalentConversation } from '../../bot/src/domain/talent-conversation';
+import type { TalentConversationService } from '../../bot/src/domain/talent-conversation.service';
 import type { DataRightsService } from '../../bot/src/domain/data-rights.service';
 import type { LedgerService } from '../../bot/src/domain/ledger.service';
 import type { TrajectService } from '../../bot/src/domain/traject.service';
@@ -38,6 +41,17 @@ export interface TabApiParts {
   proposals?: Pick<ProposalReader, 'forContributor'>;
   /** Today's session in a meeting chat, for the meeting side panel and stage; without it, none is found. */
   meeting?: MeetingParts;
+  /** Talent-development conversations; without it, the tab shows none. */
+  talent?: TalentParts;
+}
+
+export interface TalentParts {
+  conversations: Pick<TalentConversationService, 'listForProfessional' | 'listForManager'>;
+  /** To tell the manager when a nudge could not be delivered. */
+  outbox: Pick<Outbox, 'get'>;
+  /** The days before a conversation the manager is nudged (config.talent.nudgeDays). */
+  nudgeDays: readonly number[];
+  clock: () => Date;
 }
 
 /** What finding and drawing today's session in a chat needs: the same parts the bot's session cards use. */
@@ -120,13 +134,18 @@ function trajectView(traject: Traject, totals: LedgerTotals) {
  * that person chose to share. No talents, learning needs, chosen questions, private notes, what the time
  * was spent on, nor drafts, rejected proposals, contributions, ratings or attendance.
  */
-async function reportView(parts: TabApiParts, report: Professional) {
+async function reportView(
+  parts: TabApiParts,
+  report: Professional,
+  managerConversations: readonly TalentConversation[],
+) {
   const owner = { tenantId: report.tenantId, aadObjectId: report.aadObjectId };
-  const [traject, entries, totals, proposals] = await Promise.all([
+  const [traject, entries, totals, proposals, conversation] = await Promise.all([
     parts.trajects.find(owner),
     parts.ledger.list(owner),
     parts.ledger.totals(owner),
     parts.proposals ? parts.proposals.forContributor(owner.tenantId, owner.aadObjectId) : [],
+    reportConversationView(parts.talent, report, managerConversations),
   ]);
   return {
     id: report.id,
@@ -145,7 +164,64 @@ async function reportView(parts: TabApiParts, report: Professional) {
         text: e.kind === 'note' ? e.text : '',
         updatedAt: e.kind === 'note' ? e.updatedAt : e.createdAt,
       })),
+    ...conversation,
   };
+}
+
+/**
+ * The report's planned conversation with this manager, and whether a nudge or reminder for it could not be
+ * delivered in Teams (403/404 or refused for good): the tab says so instead, as the delivery guarantee asks.
+ * A snoozed nudge's key carries the day it was snoozed to and is not looked at here.
+ */
+async function reportConversationView(
+  talent: TalentParts | undefined,
+  report: Professional,
+  managerConversations: readonly TalentConversation[],
+): Promise<{ nextConversation: string | null; nudgeUndelivered: boolean }> {
+  const who = report.aadObjectId.toLowerCase();
+  const next = managerConversations.find((c) => c.status === 'planned' && c.professionalAadObjectId === who);
+  if (!talent || !next) return { nextConversation: next?.dueDate ?? null, nudgeUndelivered: false };
+  const keys = [
+    ...talent.nudgeDays.map((days) => `talent-nudge:${next.id}:${next.dueDate}:${days}`),
+    `talent-reminder:${next.id}:${next.dueDate}`,
+  ];
+  const states = await Promise.all(keys.map((key) => talent.outbox.get(key)));
+  return {
+    nextConversation: next.dueDate,
+    nudgeUndelivered: states.some((s) => s?.status === 'unreachable' || s?.status === 'failed'),
+  };
+}
+
+/**
+ * The professional's open conversation and the ones held, with what was agreed (both may see it). The
+ * manager's name only; nothing else of theirs.
+ */
+async function myConversationsView(parts: TabApiParts, identity: TabIdentity) {
+  if (!parts.talent) return { talentConversation: null, history: [] };
+  const all = await parts.talent.conversations.listForProfessional(identity.tenantId, identity.aadObjectId);
+  const open = all.find((c) => c.status === 'planned');
+  const manager = open?.managerAadObjectId
+    ? await parts.professionals.find(identity.tenantId, open.managerAadObjectId)
+    : undefined;
+  return {
+    talentConversation: open
+      ? {
+          dueDate: open.dueDate,
+          status: open.status,
+          ...(manager ? { managerName: manager.name } : {}),
+          ...(open.wishes ? { wishes: open.wishes } : {}),
+        }
+      : null,
+    history: all
+      .filter((c) => c.status === 'held')
+      .map((c) => ({ dueDate: c.dueDate, heldOn: c.heldOn ?? null, agreements: c.agreements ?? null })),
+  };
+}
+
+async function managerConversations(parts: TabApiParts, identity: TabIdentity) {
+  return parts.talent
+    ? parts.talent.conversations.listForManager(identity.tenantId, identity.aadObjectId)
+    : [];
 }
 
 /**
@@ -266,7 +342,7 @@ export function registerTabApi(server: Server, parts: TabApiParts): void {
     '/api/tab/me',
     route(async (_req, identity) => {
       const { tenantId, aadObjectId } = identity;
-      const [professional, traject, ledger, upcomingSessions, proposals] = await Promise.all([
+      const [professional, traject, ledger, upcomingSessions, proposals, talk] = await Promise.all([
         parts.professionals.find(tenantId, aadObjectId),
         parts.trajects.find(identity),
         parts.ledger.list(identity),
@@ -274,6 +350,7 @@ export function registerTabApi(server: Server, parts: TabApiParts): void {
           ? parts.cycles.upcomingSessionsFor(tenantId, aadObjectId, new Date(), UPCOMING_SESSIONS)
           : [],
         parts.proposals ? parts.proposals.forContributor(tenantId, aadObjectId) : [],
+        myConversationsView(parts, identity),
       ]);
       return {
         me: {
@@ -285,6 +362,8 @@ export function registerTabApi(server: Server, parts: TabApiParts): void {
         ledger: ledger.map(entryView),
         upcomingSessions,
         proposals,
+        talentConversation: talk.talentConversation,
+        history: talk.history,
       };
     }),
   );
@@ -307,8 +386,16 @@ export function registerTabApi(server: Server, parts: TabApiParts): void {
   server.get(
     '/api/tab/reports',
     route(async (_req, identity) => {
-      const reports = await parts.professionals.reportsOf(identity.tenantId, identity.aadObjectId);
-      return { reports: await Promise.all(reports.map((r) => reportView(parts, r))) };
+      const [reports, conversations] = await Promise.all([
+        parts.professionals.reportsOf(identity.tenantId, identity.aadObjectId),
+        managerConversations(parts, identity),
+      ]);
+      const today = (parts.talent?.clock() ?? new Date()).toISOString().slice(0, 10);
+      return {
+        // The manager's own accountability to the team: their people's conversations held on time.
+        conversations: heldOnTime(conversations, today),
+        reports: await Promise.all(reports.map((r) => reportView(parts, r, conversations))),
+      };
     }),
   );
 
@@ -318,7 +405,7 @@ export function registerTabApi(server: Server, parts: TabApiParts): void {
       const reports = await parts.professionals.reportsOf(identity.tenantId, identity.aadObjectId);
       const report = reports.find((r) => r.id === paramOf(req, 'id'));
       if (!report) throw new HttpError(403, 'FORBIDDEN', 'This person does not report to you');
-      return reportView(parts, report);
+      return reportView(parts, report, await managerConversations(parts, identity));
     }),
   );
 

@@ -59,6 +59,26 @@ interface Me {
   /** Absent from a service that does not know cycles yet. */
   upcomingSessions?: Session[];
   proposals?: Proposal[];
+  /** The open talent-development conversation, and the ones held. */
+  talentConversation?: TalentConversationView | null;
+  history?: HeldConversation[];
+}
+interface TalentConversationView {
+  dueDate: string;
+  status: string;
+  managerName?: string;
+  wishes?: string;
+}
+interface HeldConversation {
+  dueDate: string;
+  heldOn: string | null;
+  agreements: string | null;
+}
+interface Accountability {
+  due: number;
+  heldOnTime: number;
+  heldLate: number;
+  open: number;
 }
 interface Report {
   id: string;
@@ -68,6 +88,8 @@ interface Report {
   validatedProposals: number;
   proposals?: { title: string; question?: number; createdAt: string }[];
   sharedNotes: { id: string; text: string }[];
+  nextConversation?: string | null;
+  nudgeUndelivered?: boolean;
 }
 type Refresh = () => Promise<void>;
 
@@ -482,25 +504,66 @@ function editNote(item: HTMLElement, note: Entry, refresh: Refresh, draft?: stri
   textarea.focus();
 }
 
-/** The next talent-development conversation, and the notes the professional chose for it by sharing them. */
-function conversationSection(traject: TrajectView, entries: Entry[]): HTMLElement {
+/**
+ * The next talent-development conversation (the planned one when there is one, else the traject's rhythm),
+ * what the professional wants to discuss, the notes they chose for it by sharing them, and what was agreed
+ * in the ones held.
+ */
+function conversationSection(
+  traject: TrajectView,
+  entries: Entry[],
+  planned: TalentConversationView | null,
+  history: HeldConversation[],
+): HTMLElement {
   const shared = entries.filter((e) => e.kind === 'note' && e.sharedWithManager === true);
-  const past = traject.nextTalentConversation < localToday();
+  const date = planned?.dueDate ?? traject.nextTalentConversation;
+  const past = !planned && date < localToday();
   return section(
     'conversation',
     t.nextConversation,
     h(
       'p',
       { class: 'conversation-date' },
-      fill(past ? t.conversationPast : t.conversationOn, {
-        date: formatDate(traject.nextTalentConversation),
-      }),
+      past
+        ? fill(t.conversationPast, { date: formatDate(date) })
+        : planned?.managerName
+          ? fill(t.conversationWith, { date: formatDate(date), manager: planned.managerName })
+          : fill(t.conversationOn, { date: formatDate(date) }),
     ),
+    planned
+      ? h(
+          'div',
+          {},
+          h('h3', {}, t.conversationWishes),
+          h('p', { class: planned.wishes ? 'wishes' : 'subtle' }, planned.wishes ?? t.conversationNoWishes),
+        )
+      : null,
     h('h3', {}, t.conversationNotes),
     h('p', { class: 'subtle' }, `${t.conversationHint} `, h('a', { href: '#notes-heading' }, t.toNotes)),
     shared.length === 0
       ? h('p', {}, t.conversationNoNotes)
       : h('ul', { class: 'shared-notes' }, ...shared.map((n) => h('li', {}, n.text ?? ''))),
+    history.length > 0
+      ? h(
+          'div',
+          {},
+          h('h3', {}, t.conversationHistory),
+          h(
+            'ul',
+            { class: 'held-conversations' },
+            ...[...history]
+              .reverse()
+              .map((c) =>
+                h(
+                  'li',
+                  {},
+                  h('p', {}, fill(t.conversationHeldOn, { date: formatDate(c.heldOn ?? c.dueDate) })),
+                  h('p', {}, c.agreements ? `${t.agreements}: ${c.agreements}` : t.noAgreements),
+                ),
+              ),
+          ),
+        )
+      : null,
   );
 }
 
@@ -600,18 +663,37 @@ function proposalsSection(proposals: Proposal[]): HTMLElement {
   );
 }
 
-function reportsSection(reports: Report[]): HTMLElement | null {
+/** The manager's own accountability to the team: their people's conversations held on time. */
+function accountabilityLine(c: Accountability): HTMLElement {
+  const extra = [
+    c.heldLate > 0 ? fill(t.conversationsLate, { n: c.heldLate }) : '',
+    c.open > 0 ? fill(t.conversationsOpen, { n: c.open }) : '',
+  ].filter(Boolean);
+  return h(
+    'p',
+    { class: 'accountability' },
+    fill(t.conversationsOnTime, { held: c.heldOnTime, due: c.due }),
+    extra.length > 0 ? ` (${extra.join(', ')})` : '',
+  );
+}
+
+function reportsSection(reports: Report[], conversations: Accountability | undefined): HTMLElement | null {
   if (reports.length === 0) return null;
   return h(
     'section',
     {},
     h('h2', {}, t.reports),
     h('p', { class: 'subtle' }, t.reportsIntro),
+    conversations ? accountabilityLine(conversations) : null,
     ...reports.map((r) =>
       h(
         'article',
         { class: 'report' },
         h('h3', {}, r.name),
+        r.nextConversation
+          ? h('p', {}, fill(t.reportNextConversation, { date: formatDate(r.nextConversation) }))
+          : null,
+        r.nudgeUndelivered ? h('p', { class: 'notice' }, `⚠ ${t.nudgeUndelivered}`) : null,
         meter(
           t.timeUsed,
           r.time.minutesUsed / 60,
@@ -652,7 +734,7 @@ function reportsSection(reports: Report[]): HTMLElement | null {
 async function render(): Promise<void> {
   const [me, reports] = await Promise.all([
     api<Me>('GET', '/api/tab/me'),
-    api<{ reports: Report[] }>('GET', '/api/tab/reports'),
+    api<{ reports: Report[]; conversations?: Accountability }>('GET', '/api/tab/reports'),
   ]);
   shown = me;
   const root = main();
@@ -687,13 +769,18 @@ async function render(): Promise<void> {
               fill(t.ofTarget, { done: traject.used.activeWeeks, target: traject.activeWeeksTarget }),
             ),
             meter(t.proposals, traject.used.proposals, 0, String(traject.used.proposals)),
-            meter(t.nextConversation, 0, 0, formatDate(traject.nextTalentConversation)),
+            meter(
+              t.nextConversation,
+              0,
+              0,
+              formatDate(me.talentConversation?.dueDate ?? traject.nextTalentConversation),
+            ),
           ),
         )
       : h('p', {}, t.noTraject),
     sessionsSection(me.upcomingSessions ?? []),
     proposalsSection(me.proposals ?? []),
-    traject ? conversationSection(traject, me.ledger) : null,
+    traject ? conversationSection(traject, me.ledger, me.talentConversation ?? null, me.history ?? []) : null,
     traject ? timeline(traject) : null,
     traject
       ? h(
@@ -710,7 +797,7 @@ async function render(): Promise<void> {
     traject ? ownWordsSection(traject, refresh) : null,
     ledgerSection(me.ledger, refresh),
     notesSection(me.ledger, refresh),
-    reportsSection(reports.reports),
+    reportsSection(reports.reports, reports.conversations),
   ];
   root.replaceChildren(...sections.filter((s): s is HTMLElement => s !== null));
 }

@@ -74,6 +74,8 @@ describe("the manager's view", () => {
       'activeWeeks',
       'id',
       'name',
+      'nextConversation',
+      'nudgeUndelivered',
       'proposals',
       'sharedNotes',
       'time',
@@ -104,6 +106,7 @@ describe("the manager's view", () => {
     expect(own.status).toBe(200);
     expect(own.body).toMatchObject({ name: 'Eve Peters' });
     expect((await callTabApi(service, 'GET', '/api/tab/reports', dev(sanne.aadObjectId))).body).toEqual({
+      conversations: { due: 0, heldOnTime: 0, heldLate: 0, open: 0 },
       reports: [],
     });
   });

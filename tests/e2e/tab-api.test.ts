@@ -360,6 +360,8 @@ describe('the tab API: upcoming sessions and proposals', () => {
       'activeWeeks',
       'id',
       'name',
+      'nextConversation',
+      'nudgeUndelivered',
       'proposals',
       'sharedNotes',
       'time',
