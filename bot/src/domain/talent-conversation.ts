@@ -119,7 +119,8 @@ export function heldOnTime(
   let late = 0;
   let open = 0;
   for (const c of conversations) {
-    if (c.status === 'cancelled' || c.dueDate > today) continue;
+    // A conversation counts once its date has come, or earlier when it was already held.
+    if (c.status === 'cancelled' || (c.dueDate > today && c.status !== 'held')) continue;
     due++;
     if (c.status === 'held' && c.heldOn) {
       if (daysBetween(c.dueDate, c.heldOn) <= graceDays) onTime++;
