@@ -83,7 +83,10 @@ export function summaryElements(
     elements.push(paragraph(t('talent.summary.noNotes'), { subtle: true }));
   for (const n of summary.sharedNotes.slice(0, 10)) elements.push(plainText(n.text));
   if (wishes)
-    elements.push(subheading(t('talent.summary.wishes', { name: summary.name })), plainText(wishes));
+    elements.push(
+      plainText(t('talent.summary.wishes', { name: summary.name }), { weight: 'Bolder' }),
+      plainText(wishes),
+    );
   return elements;
 }
 
@@ -106,6 +109,27 @@ function dateCard(t: Translate, c: TalentConversation): Record<string, unknown> 
   );
 }
 
+/** The date it was held (today at the latest) and what was agreed: the "held" form of both manager cards. */
+function heldInputs(t: Translate, c: TalentConversation, today: string): CardElement[] {
+  return [
+    {
+      type: 'Input.Date',
+      id: 'heldOn',
+      label: t('talent.field.heldOn'),
+      isRequired: true,
+      errorMessage: t('talent.problem.bad_date'),
+      value: c.dueDate <= today ? c.dueDate : today,
+    },
+    {
+      type: 'Input.Text',
+      id: 'agreements',
+      label: t('talent.field.agreements'),
+      isMultiline: true,
+      maxLength: TALENT_LIMITS.agreementsMaxLength,
+    },
+  ];
+}
+
 export function managerNudgeCard(
   t: Translate,
   locale: Locale,
@@ -125,23 +149,7 @@ export function managerNudgeCard(
   const heldCard = strip(
     adaptiveCard({
       fallbackText: t('talent.action.held'),
-      body: [
-        {
-          type: 'Input.Date',
-          id: 'heldOn',
-          label: t('talent.field.heldOn'),
-          isRequired: true,
-          errorMessage: t('talent.problem.bad_date'),
-          value: c.dueDate <= input.today ? c.dueDate : input.today,
-        },
-        {
-          type: 'Input.Text',
-          id: 'agreements',
-          label: t('talent.field.agreements'),
-          isMultiline: true,
-          maxLength: TALENT_LIMITS.agreementsMaxLength,
-        },
-      ],
+      body: heldInputs(t, c, input.today),
       actions: [
         executeAction(t('talent.action.heldConfirm'), VERBS.talentHeld, data(c), { style: 'positive' }),
       ],
@@ -223,21 +231,7 @@ export function heldReminderCard(
     body: [
       plainText(title, { weight: 'Bolder', size: 'Large' }),
       paragraph(t('talent.reminder.body', { date: formatDate(c.dueDate, locale) })),
-      {
-        type: 'Input.Date',
-        id: 'heldOn',
-        label: t('talent.field.heldOn'),
-        isRequired: true,
-        errorMessage: t('talent.problem.bad_date'),
-        value: c.dueDate <= input.today ? c.dueDate : input.today,
-      },
-      {
-        type: 'Input.Text',
-        id: 'agreements',
-        label: t('talent.field.agreements'),
-        isMultiline: true,
-        maxLength: TALENT_LIMITS.agreementsMaxLength,
-      },
+      ...heldInputs(t, c, input.today),
     ],
     actions: [
       executeAction(t('talent.action.heldConfirm'), VERBS.talentHeld, data(c), { style: 'positive' }),
