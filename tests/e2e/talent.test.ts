@@ -234,4 +234,31 @@ describe('talent-development conversations', () => {
     );
     expect(text(past.body)).toContain('Kies een datum vanaf vandaag');
   });
+
+  it('sends nothing more once the professional’s data is erased (the traject and conversations are gone)', async () => {
+    const open = (await db().collection('talentConversations').findOne({ status: 'planned' }))!;
+    const as = `Dev ${TENANT_ID}:${sanne.aadObjectId}`;
+    expect(
+      (
+        await callTabApi(service, 'DELETE', '/api/tab/me', as, {
+          confirm: `${TENANT_ID}:${sanne.aadObjectId}`,
+        })
+      ).status,
+    ).toBe(200);
+    expect(await db().collection('talentConversations').countDocuments({})).toBe(0);
+    const before = connector.messages(personalChat(ruben)).length;
+    // The nudges that were planned fall due: they find no conversation and send nothing.
+    await jobs().updateMany(
+      { key: { $regex: `^talent-(nudge|preparation|reminder):${open.id as string}:` }, status: 'scheduled' },
+      { $set: { runAt: new Date(Date.now() - 1000) } },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+    expect(
+      await jobs().countDocuments({
+        key: { $regex: `^talent-nudge:${open.id as string}:` },
+        status: 'scheduled',
+      }),
+    ).toBe(0);
+    expect(connector.messages(personalChat(ruben))).toHaveLength(before);
+  });
 });
