@@ -7,30 +7,16 @@
  *   attendees itself.
  * - A create carries Graph's `transactionId` (a GUID from our own key): sent again after a lost answer, Graph
  *   returns the event it made the first time. That is what makes the client's retries of a POST safe.
- * - Retries: the Graph client's RetryHandler resends 429, 503 and 504, honouring Retry-After, a bounded number
- *   of times; a Retry-After longer than `maxRetryAfterSeconds` is not waited for in-process: the call fails
- *   with CALENDAR_UNAVAILABLE and the wait in `retryAfterMs`, for the job queue to retry. `timeoutMs` bounds
- *   one call including its retries.
+ * - Retries and deadline: see graph-client.ts (shared with the directory); a Retry-After beyond the bound
+ *   fails with CALENDAR_UNAVAILABLE and the wait in `retryAfterMs`, for the job queue to retry.
  * - Time zones: Graph accepts Windows zone names and a documented list of IANA names only (not, for example,
  *   Europe/Amsterdam). An event is written in the circle's zone when Graph lists it, else in a listed zone
  *   with the same UTC offsets that year (Europe/Amsterdam → Europe/Berlin, the same Windows zone), else in
  *   UTC. The instant is exact in every case; only the zone Outlook shows the event in differs.
  * - Attendees need a mail address. Members without one are looked up (`GET /users/{id}`, needs
  *   User.Read.All); one without a mailbox is left out and reported in `notInvited`.
- * - Graph only adds the bearer token to https URLs of its own hosts or of `customHosts`, so a test server
- *   (GRAPH_BASE_URL) must speak https; its host is added to `customHosts`.
  */
 
-import { ClientSecretCredential, type AccessToken, type GetTokenOptions } from '@azure/identity';
-import {
-  Client,
-  GraphClientError,
-  GraphError,
-  RetryHandlerOptions,
-  type GraphRequest,
-  type ShouldRetry,
-} from '@microsoft/microsoft-graph-client';
-import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import { DateTime, IANAZone } from 'luxon';
 import {
   BUSY_STATUSES,
@@ -47,95 +33,25 @@ import {
   type NewCalendarEvent,
 } from '../domain/calendar';
 import { safeJoinUrl } from '../domain/cycle';
+import {
+  classifyGraphError,
+  createGraphApi,
+  graphUserPath,
+  type GraphClientConfig,
+  type GraphFailureKind,
+} from './graph-client';
 
-export interface GraphCalendarConfig {
-  tenantId: string;
-  clientId: string;
-  clientSecret: string;
-  /** Default https://graph.microsoft.com; must be https (see above). */
-  graphBaseUrl?: string | undefined;
-  /** Default https://login.microsoftonline.com. */
-  authorityHost?: string | undefined;
-  /** Bounds one call, its retries included. */
-  timeoutMs: number;
-  retry?: {
-    /** Retries after a 429/503/504 (Graph client) or a failed token request (identity); default 3. */
-    maxRetries?: number;
-    /** Base delay between retries without Retry-After, in seconds (the client adds up to 1 s); default 3. */
-    delaySeconds?: number;
-    /** The longest Retry-After waited for in-process, in seconds; default 30. */
-    maxRetryAfterSeconds?: number;
-  };
-}
+export type GraphCalendarConfig = GraphClientConfig;
 
-/** App-only access to Graph: everything the app may do, as consented by an admin. */
-const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
-const DEFAULT_GRAPH_BASE_URL = 'https://graph.microsoft.com';
 /** Graph's 404 codes for a user or mailbox that is not there (as opposed to an event that is gone). */
 const MAILBOX_MISSING = new Set([
   'ErrorInvalidUser',
   'MailboxNotEnabledForRESTAPI',
   'Request_ResourceNotFound',
 ]);
-/** Hosts MSAL knows; any other authority (a test server) must skip the instance discovery at Microsoft. */
-const KNOWN_AUTHORITY_HOSTS = new Set([
-  'login.microsoftonline.com',
-  'login.microsoftonline.us',
-  'login.chinacloudapi.cn',
-]);
 
 export function createGraphCalendar(config: GraphCalendarConfig): CalendarPort {
-  const maxRetries = config.retry?.maxRetries ?? 3;
-  const delaySeconds = config.retry?.delaySeconds ?? 3;
-  const maxRetryAfterSeconds = config.retry?.maxRetryAfterSeconds ?? 30;
-
-  const authorityHost = config.authorityHost;
-  const credential = new ClientSecretCredential(config.tenantId, config.clientId, config.clientSecret, {
-    ...(authorityHost
-      ? {
-          authorityHost,
-          disableInstanceDiscovery: !KNOWN_AUTHORITY_HOSTS.has(new URL(authorityHost).hostname),
-        }
-      : {}),
-    retryOptions: { maxRetries, retryDelayInMs: delaySeconds * 1000 },
-  });
-  // Calls that start together (the attendee look-ups run in parallel) share one token request: MSAL caches a
-  // token once it has one, but asks Entra ID once per caller while its cache is empty.
-  let pending: Promise<AccessToken | null> | undefined;
-  const authProvider = new TokenCredentialAuthenticationProvider(
-    {
-      async getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
-        pending ??= credential.getToken(scopes, options).finally(() => (pending = undefined));
-        try {
-          return await pending;
-        } catch (err) {
-          throw new TokenFailure(classifyTokenError(err));
-        }
-      },
-    },
-    { scopes: [GRAPH_SCOPE] },
-  );
-
-  const baseUrl = (config.graphBaseUrl ?? DEFAULT_GRAPH_BASE_URL).replace(/\/+$/, '');
-  const client = Client.initWithMiddleware({
-    authProvider,
-    baseUrl,
-    defaultVersion: 'v1.0',
-    customHosts: new Set([new URL(baseUrl).hostname]),
-  });
-
-  // Retry-After beyond our bound: do not sleep on it here (the RetryHandler would, up to 180 s).
-  const shouldRetry: ShouldRetry = (_delay, _attempt, _request, _options, response) => {
-    const wait = retryAfterMs(response.headers.get('retry-after'));
-    return wait === undefined || wait <= maxRetryAfterSeconds * 1000;
-  };
-
-  /** A request with our retry bounds and deadline; the caller adds the method. */
-  const api = (path: string): GraphRequest =>
-    client
-      .api(path)
-      .middlewareOptions([new RetryHandlerOptions(delaySeconds, maxRetries, shouldRetry)])
-      .option('signal', AbortSignal.timeout(config.timeoutMs));
+  const api = createGraphApi(config);
 
   const call = async <T>(request: () => Promise<T>): Promise<T> => {
     try {
@@ -145,7 +61,7 @@ export function createGraphCalendar(config: GraphCalendarConfig): CalendarPort {
     }
   };
 
-  const user = (id: string): string => `/users/${encodeURIComponent(id)}`;
+  const user = graphUserPath;
 
   /** The attendees' addresses; looked up by Entra id for those without one. */
   async function addressesOf(
@@ -403,96 +319,16 @@ function busyOf(schedule: GraphSchedule, from: Date, intervalMinutes: number): B
 // ---------------------------------------------------------------------------------------------------------
 // Errors
 
-/**
- * A token that could not be had, with our code. A GraphClientError, because the Graph client rethrows those
- * unchanged; any other error from the token step would reach us flattened into a GraphError.
- */
-class TokenFailure extends GraphClientError {
-  constructor(readonly calendarCode: CalendarErrorCode) {
-    super(`no Graph token: ${calendarCode}`);
-    // GraphClientError's constructor sets its own prototype on the instance, which would hide this subclass.
-    Object.setPrototypeOf(this, TokenFailure.prototype);
-    this.name = 'TokenFailure';
-  }
-}
-
-/**
- * @azure/identity wraps MSAL's answer: the token endpoint's HTTP status is on `cause.status`
- * (AuthenticationRequiredError around an MSAL ServerError, seen for both 401 invalid_client and 503). A 4xx
- * other than 429 means our credentials or tenant are wrong; anything else (5xx, 429, unreachable, the
- * metadata document not found) may pass.
- */
-/** OAuth 2.0 token errors that mean our credentials, tenant or request are wrong (not a passing outage). */
-const CLIENT_ERRORS = new Set([
-  'invalid_client',
-  'unauthorized_client',
-  'invalid_request',
-  'invalid_grant',
-  'invalid_scope',
-  'unsupported_grant_type',
-  'invalid_resource',
-]);
-
-function classifyTokenError(err: unknown): CalendarErrorCode {
-  const withStatus = (value: unknown): number | undefined => {
-    const status = (value as { status?: unknown; statusCode?: unknown } | undefined) ?? {};
-    if (typeof status.status === 'number') return status.status;
-    return typeof status.statusCode === 'number' ? status.statusCode : undefined;
-  };
-  const status = withStatus(err) ?? withStatus((err as { cause?: unknown } | undefined)?.cause);
-  if (status !== undefined) {
-    return status >= 400 && status < 500 && status !== 429 ? 'CALENDAR_AUTH_FAILED' : 'CALENDAR_UNAVAILABLE';
-  }
-  // @azure/identity 4.13 (the last that declares Node 20) gives no status: only the token endpoint's OAuth 2.0
-  // error code, which MSAL puts first in the message ("invalid_client: AADSTS7000215 …"). That code is the
-  // protocol's own field (RFC 6749 §5.2), so it is read here, at this one edge, and nowhere else.
-  const oauthError = /^([a-z_]+):/.exec((err as { message?: unknown }).message as string)?.[1];
-  return oauthError !== undefined && CLIENT_ERRORS.has(oauthError)
-    ? 'CALENDAR_AUTH_FAILED'
-    : 'CALENDAR_UNAVAILABLE';
-}
-
-/** Retry-After (delta-seconds or an HTTP date) in milliseconds; undefined when absent or unreadable. */
-function retryAfterMs(value: string | null | undefined): number | undefined {
-  if (value === null || value === undefined || value.trim() === '') return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const date = /[a-z]{3}/i.test(trimmed) ? Date.parse(trimmed) : Number.NaN;
-  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
-}
+const CALENDAR_CODES: Record<GraphFailureKind, CalendarErrorCode> = {
+  unavailable: 'CALENDAR_UNAVAILABLE',
+  auth_failed: 'CALENDAR_AUTH_FAILED',
+  forbidden: 'CALENDAR_FORBIDDEN',
+  not_found: 'CALENDAR_NOT_FOUND',
+  rejected: 'CALENDAR_REJECTED',
+};
 
 export function toCalendarError(err: unknown): CalendarError {
   if (err instanceof CalendarError) return err;
-  if (err instanceof TokenFailure) {
-    return new CalendarError(
-      err.calendarCode,
-      err.calendarCode === 'CALENDAR_AUTH_FAILED'
-        ? 'Entra ID refused the app credentials for Microsoft Graph'
-        : 'no token for Microsoft Graph could be had',
-    );
-  }
-  if (err instanceof GraphError) {
-    const status = err.statusCode;
-    const serviceCode = typeof err.code === 'string' ? err.code : undefined;
-    const details = {
-      status: status > 0 ? status : undefined,
-      serviceCode,
-      retryAfterMs: retryAfterMs(err.headers?.get('retry-after')),
-    };
-    const code: CalendarErrorCode =
-      status === 401
-        ? 'CALENDAR_AUTH_FAILED'
-        : status === 403
-          ? 'CALENDAR_FORBIDDEN'
-          : status === 404
-            ? 'CALENDAR_NOT_FOUND'
-            : status >= 400 && status < 500 && status !== 408 && status !== 429
-              ? 'CALENDAR_REJECTED'
-              : 'CALENDAR_UNAVAILABLE';
-    // Status -1: no answer at all (refused connection, reset, our deadline): the client's error name says which.
-    const what =
-      status > 0 ? `status ${status}${serviceCode ? ` (${serviceCode})` : ''}` : (serviceCode ?? 'no answer');
-    return new CalendarError(code, `Microsoft Graph: ${what}`, details);
-  }
-  return new CalendarError('CALENDAR_UNAVAILABLE', 'Microsoft Graph could not be reached');
+  const failure = classifyGraphError(err);
+  return new CalendarError(CALENDAR_CODES[failure.kind], failure.message, failure.details);
 }
