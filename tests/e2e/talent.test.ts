@@ -235,6 +235,37 @@ describe('talent-development conversations', () => {
     expect(text(past.body)).toContain('Kies een datum vanaf vandaag');
   });
 
+  it('sends the professional a preparation card whose note reaches the manager, once', async () => {
+    const open = (await db().collection('talentConversations').findOne({ status: 'planned' }))!;
+    await jobs().updateOne(
+      { key: `talent-preparation:${open.id as string}:${open.dueDate as string}` },
+      { $set: { runAt: new Date(Date.now() - 1000) } },
+    );
+    const preps = () =>
+      connector
+        .messages(personalChat(sanne))
+        .filter((r) => text(r.body).includes('Over een week: je talentontwikkelgesprek met Ruben Manager'));
+    await connector.waitFor(() => preps().length > 0);
+    const card = preps()[0]!.body.attachments![0]!.content;
+    expect(cardProblems(card)).toEqual([]);
+    expect(text(card)).toContain('Zichtbaar voorstel');
+    const share = actionFor(card, 'talent.note')!;
+    const press = (who: Person, note: string) =>
+      postActivity(service, cardExecute(connector.serviceUrl, who, 'talent.note', { ...share.data, note }));
+    expect(text((await press(ruben, 'Niet van mij')).body)).toContain('This conversation is not yours');
+    expect(text((await press(sanne, 'Ik wil meer presenteren')).body)).toContain('Gedeeld.');
+    expect(text((await press(sanne, 'Ik wil meer presenteren')).body)).toContain('Gedeeld.'); // resent
+    const reports = await callTabApi(
+      service,
+      'GET',
+      '/api/tab/reports',
+      `Dev ${TENANT_ID}:${ruben.aadObjectId}`,
+    );
+    const shared = text(reports.body);
+    expect(shared.match(/Ik wil meer presenteren/g)).toHaveLength(1);
+    expect(shared).not.toContain('Niet van mij');
+  });
+
   it('sends nothing more once the professional’s data is erased (the traject and conversations are gone)', async () => {
     const open = (await db().collection('talentConversations').findOne({ status: 'planned' }))!;
     const as = `Dev ${TENANT_ID}:${sanne.aadObjectId}`;

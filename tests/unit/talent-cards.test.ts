@@ -56,6 +56,7 @@ describe('talent cards', () => {
           summary,
           managerName: 'Ruben',
           tabLink: 'https://x/tab/',
+          noteId: '6f1c1c52-5a36-4c43-9a55-3c1f1b0c1d2e',
         }),
         heldReminderCard(t, locale, { conversation, name: 'Sanne Smit', today: '2027-05-28' }),
       ];

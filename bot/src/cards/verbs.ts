@@ -36,4 +36,5 @@ export const VERBS = {
   talentSnooze: 'talent.snooze',
   talentHeld: 'talent.held',
   talentWishes: 'talent.wishes',
+  talentNote: 'talent.note',
 } as const;

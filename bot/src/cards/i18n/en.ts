@@ -471,4 +471,10 @@ export const en: Record<MessageKey, string> = {
   'talent.problem.stale': 'The conversation changed meanwhile; this is how it stands now.',
   'talent.badData': 'This card sent data I cannot read. Nothing changed.',
   'talent.fallback': 'Talent-development conversation with {name} on {date}.',
+  'talent.action.note': 'Share a note with your manager',
+  'talent.field.note': 'Your note (your manager sees it)',
+  'talent.action.noteConfirm': 'Share this note',
+  'talent.done.note':
+    'Shared. Your manager sees the note in the reminder before the conversation; add more notes in your Prof-traject.',
+  'talent.problem.note': 'Write a note of at most {max} characters.',
 };

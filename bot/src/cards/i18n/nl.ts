@@ -482,6 +482,12 @@ export const nl = {
   'talent.problem.stale': 'Het gesprek is intussen veranderd; dit is hoe het nu staat.',
   'talent.badData': 'Deze kaart stuurde gegevens die ik niet kan lezen. Er is niets veranderd.',
   'talent.fallback': 'Talentontwikkelgesprek met {name} op {date}.',
+  'talent.action.note': 'Deel een notitie met je leidinggevende',
+  'talent.field.note': 'Je notitie (je leidinggevende ziet hem)',
+  'talent.action.noteConfirm': 'Deel deze notitie',
+  'talent.done.note':
+    'Gedeeld. Je leidinggevende ziet de notitie in de herinnering voor het gesprek; meer notities voeg je toe in je Prof-traject.',
+  'talent.problem.note': 'Schrijf een notitie van hoogstens {max} tekens.',
 } as const;
 
 export type MessageKey = keyof typeof nl;

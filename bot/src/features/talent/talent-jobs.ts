@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { translator } from '../../cards/i18n';
 import { toAttachment, type AdaptiveCard } from '../../cards/adaptive-card';
 import type { JobContext, Scheduler } from '../../domain/jobs';
@@ -227,6 +228,7 @@ export function registerTalentJobs(
         summary,
         managerName: manager?.name,
         tabLink: deps.tabLink,
+        noteId: randomUUID(),
       }),
     );
   });

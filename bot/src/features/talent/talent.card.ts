@@ -11,6 +11,7 @@ import {
 } from '../../cards/adaptive-card';
 import type { MessageKey, Translate } from '../../cards/i18n';
 import { VERBS } from '../../cards/verbs';
+import { LEDGER_LIMITS } from '../../domain/ledger';
 import type { Locale } from '../../domain/locale';
 import {
   TALENT_LIMITS,
@@ -184,6 +185,8 @@ export function preparationCard(
     summary: ManagerSummary;
     managerName: string | undefined;
     tabLink: string;
+    /** A fresh id for the note this card may share, so a resent invoke records it once. */
+    noteId: string;
   },
 ): AdaptiveCard {
   const { conversation: c, summary } = input;
@@ -214,6 +217,33 @@ export function preparationCard(
     actions: [
       { type: 'Action.OpenUrl', title: t('talent.action.openTab'), url: input.tabLink },
       { type: 'Action.ShowCard', title: t('talent.action.propose'), card: dateCard(t, c) },
+      {
+        type: 'Action.ShowCard',
+        title: t('talent.action.note'),
+        card: strip(
+          adaptiveCard({
+            fallbackText: t('talent.action.note'),
+            body: [
+              {
+                type: 'Input.Text',
+                id: 'note',
+                label: t('talent.field.note'),
+                isMultiline: true,
+                isRequired: true,
+                errorMessage: t('talent.problem.note', { max: LEDGER_LIMITS.noteMaxLength }),
+                maxLength: LEDGER_LIMITS.noteMaxLength,
+              },
+            ],
+            actions: [
+              executeAction(
+                t('talent.action.noteConfirm'),
+                VERBS.talentNote,
+                data(c, { noteId: input.noteId }),
+              ),
+            ],
+          }),
+        ),
+      },
     ],
   });
 }

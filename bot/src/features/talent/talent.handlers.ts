@@ -4,6 +4,7 @@ import { z } from 'zod/v4';
 import { toAttachment, type AdaptiveCard } from '../../cards/adaptive-card';
 import { translator, type MessageKey } from '../../cards/i18n';
 import { VERBS } from '../../cards/verbs';
+import { LEDGER_LIMITS } from '../../domain/ledger';
 import type { TalentConversation } from '../../domain/talent-conversation';
 import type { TalentOutcome } from '../../domain/talent-conversation.service';
 import { localeOf, tenantIdOf, turnLogger } from '../shared/activity';
@@ -19,6 +20,10 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const moveData = base.extend({ date: isoDate });
 const heldData = base.extend({ heldOn: isoDate, agreements: z.string().max(20_000).optional().default('') });
 const wishesData = base.extend({ wishes: z.string().max(20_000).optional().default('') });
+const noteData = base.extend({
+  noteId: z.string().uuid(),
+  note: z.string().max(20_000).optional().default(''),
+});
 
 /**
  * The buttons of the talent-development cards: another date (either side), snooze and "held" (the manager),
@@ -118,6 +123,24 @@ export function registerTalent(
       if (!by) return reply(context, 'talent.problem.not_found');
       const outcome = await talent.talents.setWishes(data.data.conversationId, by, data.data.wishes);
       return refused(context, outcome) ?? reply(context, 'talent.done.wishes');
+    },
+    [VERBS.talentNote]: async (context, raw) => {
+      const data = noteData.safeParse(raw);
+      if (!data.success) return reply(context, 'talent.badData');
+      const by = who(context, data.data.conversationId);
+      const conversation = by ? await talent.talents.get(data.data.conversationId) : undefined;
+      if (!by || !conversation) return reply(context, 'talent.problem.not_found');
+      if (conversation.professionalAadObjectId !== by.toLowerCase())
+        return reply(context, 'talent.problem.not_party');
+      // A development note shared with the manager, as in the tab; the card's id makes a resend record it once.
+      const outcome = await talent.ledger.addNote(
+        { tenantId: conversation.tenantId, aadObjectId: by },
+        { id: data.data.noteId, text: data.data.note, sharedWithManager: true },
+      );
+      if (outcome.kind === 'invalid')
+        return reply(context, 'talent.problem.note', { max: LEDGER_LIMITS.noteMaxLength });
+      if (outcome.kind === 'conflict') return reply(context, 'talent.problem.stale');
+      return reply(context, 'talent.done.note');
     },
   };
 
