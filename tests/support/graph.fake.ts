@@ -22,7 +22,9 @@
  * back the event made with it instead of a second one; PATCH /events/{id} → 200; POST /events/{id}/cancel →
  * 202 without body, the event goes (404 afterwards); POST /calendar/getSchedule → scheduleInformation per
  * address with scheduleItems and availabilityView (0 free or working elsewhere, 1 tentative, 2 busy, 3 out of
- * office), times in the zone of `Prefer: outlook.timezone` (UTC without it); GET /users/{id}?$select=…; start
+ * office), times in the zone of `Prefer: outlook.timezone` (UTC without it); GET /users/{id}?$select=… (404
+ * Request_ResourceNotFound for a user not in the tenant); GET /users/{id}/manager?$select=… (the manager as a
+ * directoryObject with `@odata.type`, 404 Request_ResourceNotFound when none is recorded); start
  * and end times only in Windows zones or the IANA names Graph documents (here: UTC and the IANA ones), else
  * 400 TimeZoneNotSupportedException. Errors have Graph's `{ error: { code, message } }` shape.
  * Assumption (not documented): a cancelled event's transactionId does not block a new create.
@@ -39,6 +41,13 @@ import path from 'node:path';
 import { DateTime, IANAZone } from 'luxon';
 
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
+
+/** The app registration the Graph tests use (the fake's Entra ID knows it). */
+export const TEST_GRAPH_APP: FakeApp = {
+  tenantId: 'c0ffee00-1111-4222-8333-444455556666',
+  clientId: 'a11ce000-1111-4222-8333-444455556666',
+  clientSecret: 'the-right-secret~value',
+};
 
 export interface FakeApp {
   tenantId: string;
@@ -166,6 +175,8 @@ export class FakeGraph {
   readonly log: string[] = [];
   readonly events = new Map<string, StoredEvent>();
   private readonly users: FakeUser[] = [];
+  /** User id → manager's user id. */
+  private readonly managers = new Map<string, string>();
   private readonly schedules = new Map<string, FakeScheduleItem[]>();
   private readonly scripted: ScriptedAnswer[] = [];
   private readonly issuedTokens = new Set<string>();
@@ -232,6 +243,18 @@ export class FakeGraph {
   addUser(user: FakeUser): FakeUser {
     this.users.push(user);
     return user;
+  }
+
+  /** Takes a user out of the directory (and out of everyone's manager). */
+  removeUser(id: string): void {
+    const at = this.users.findIndex((u) => u.id === id);
+    if (at >= 0) this.users.splice(at, 1);
+  }
+
+  /** The user's manager in the directory (`/users/{id}/manager`); undefined: none recorded. */
+  setManager(userId: string, managerId: string | undefined): void {
+    if (managerId === undefined) this.managers.delete(userId);
+    else this.managers.set(userId, managerId);
   }
 
   /** The items of a mailbox's calendar that are not events made through this fake. */
@@ -440,21 +463,33 @@ export class FakeGraph {
       return graphError(400, 'BadRequest', `Resource not found for the segment.`);
     const user = this.userBy(userId);
 
-    if (segments.length === 3 && req.method === 'GET') {
-      if (!user) {
+    // GET /users/{id} and GET /users/{id}/manager: a user, with the properties $select names.
+    const managerPath = segments.length === 4 && collection === 'manager';
+    if ((segments.length === 3 || managerPath) && req.method === 'GET') {
+      const managerId = managerPath && user ? this.managers.get(user.id) : undefined;
+      const found = managerPath ? (managerId ? this.userBy(managerId) : undefined) : user;
+      if (!found) {
         return graphError(
           404,
           'Request_ResourceNotFound',
-          `Resource '${userId}' does not exist or one of its queried reference-property objects are not present.`,
+          `Resource '${managerPath ? 'manager' : userId}' does not exist or one of its queried reference-property objects are not present.`,
         );
       }
       const select = new URL(req.url ?? '/', this.origin).searchParams.get('$select');
-      const all: Record<string, unknown> = { ...user };
+      const all: Record<string, unknown> = { ...found };
       const chosen = select
         ? Object.fromEntries(select.split(',').map((k) => [k, all[k] ?? null]))
         : { ...all };
       return new HttpAnswer(200, {
-        '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#users(${select ?? ''})/$entity`,
+        ...(managerPath
+          ? {
+              // The manager is a directoryObject (a user or an orgContact): Graph names its type.
+              '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#directoryObjects/$entity',
+              '@odata.type': '#microsoft.graph.user',
+            }
+          : {
+              '@odata.context': `https://graph.microsoft.com/v1.0/$metadata#users(${select ?? ''})/$entity`,
+            }),
         ...chosen,
       });
     }
@@ -720,6 +755,7 @@ const GRAPH_DOCUMENTED_IANA = new Set([
 
 export interface CalendarProcessError {
   isCalendarError: boolean;
+  isDirectoryError: boolean;
   name: string;
   code: string | undefined;
   message: string;
@@ -735,7 +771,30 @@ export interface CalendarProcess {
     method: string,
     ...args: unknown[]
   ): Promise<CalendarProcessReply<T>>;
+  /** The same for the directory (integrations/graph-directory.ts). */
+  directory<T>(
+    config: Record<string, unknown>,
+    method: string,
+    ...args: unknown[]
+  ): Promise<CalendarProcessReply<T>>;
   stop(): Promise<void>;
+}
+
+/** The product's Graph client configuration for this fake (GraphClientConfig), with quick retries. */
+export function graphClientConfig(
+  fake: FakeGraph,
+  overrides: Record<string, unknown> = {},
+): Record<string, unknown> {
+  return {
+    tenantId: fake.app.tenantId,
+    clientId: fake.app.clientId,
+    clientSecret: fake.app.clientSecret,
+    graphBaseUrl: fake.graphBaseUrl,
+    authorityHost: fake.authorityHost,
+    timeoutMs: 10_000,
+    retry: { maxRetries: 1, delaySeconds: 0, maxRetryAfterSeconds: 5 },
+    ...overrides,
+  };
 }
 
 /** Starts graph-calendar.worker.ts with NODE_EXTRA_CA_CERTS set to the fake's certificate. */
@@ -764,14 +823,23 @@ export async function startCalendarProcess(fake: FakeGraph): Promise<CalendarPro
       reject(new Error(`the calendar process exited with ${code}`));
     });
   });
+  const call = <T>(
+    client: 'calendar' | 'directory',
+    config: Record<string, unknown>,
+    method: string,
+    args: unknown[],
+  ) => {
+    const id = ++next;
+    return new Promise<CalendarProcessReply<T>>((resolve) => {
+      pending.set(id, resolve as (reply: CalendarProcessReply<unknown>) => void);
+      child.send({ id, client, config, method, args });
+    });
+  };
   return {
-    call<T>(config: Record<string, unknown>, method: string, ...args: unknown[]) {
-      const id = ++next;
-      return new Promise<CalendarProcessReply<T>>((resolve) => {
-        pending.set(id, resolve as (reply: CalendarProcessReply<unknown>) => void);
-        child.send({ id, config, method, args });
-      });
-    },
+    call: <T>(config: Record<string, unknown>, method: string, ...args: unknown[]) =>
+      call<T>('calendar', config, method, args),
+    directory: <T>(config: Record<string, unknown>, method: string, ...args: unknown[]) =>
+      call<T>('directory', config, method, args),
     async stop() {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
       await exited;
