@@ -203,6 +203,11 @@ async function myConversationsView(parts: TabApiParts, identity: TabIdentity) {
   const manager = open?.managerAadObjectId
     ? await parts.professionals.find(identity.tenantId, open.managerAadObjectId)
     : undefined;
+  // The preparation card that Teams could not deliver (403/404 or refused for good): the tab says so.
+  const preparation = open
+    ? await parts.talent.outbox.get(`talent-preparation:${open.id}:${open.dueDate}`)
+    : undefined;
+  const preparationUndelivered = preparation?.status === 'unreachable' || preparation?.status === 'failed';
   return {
     talentConversation: open
       ? {
@@ -210,6 +215,7 @@ async function myConversationsView(parts: TabApiParts, identity: TabIdentity) {
           status: open.status,
           ...(manager ? { managerName: manager.name } : {}),
           ...(open.wishes ? { wishes: open.wishes } : {}),
+          preparationUndelivered,
         }
       : null,
     history: all

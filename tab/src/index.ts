@@ -68,6 +68,7 @@ interface TalentConversationView {
   status: string;
   managerName?: string;
   wishes?: string;
+  preparationUndelivered?: boolean;
 }
 interface HeldConversation {
   dueDate: string;
@@ -536,6 +537,9 @@ function conversationSection(
           {},
           h('h3', {}, t.conversationWishes),
           h('p', { class: planned.wishes ? 'wishes' : 'subtle' }, planned.wishes ?? t.conversationNoWishes),
+          planned.preparationUndelivered
+            ? h('p', { class: 'notice' }, `⚠ ${t.preparationUndelivered}`)
+            : null,
         )
       : null,
     h('h3', {}, t.conversationNotes),

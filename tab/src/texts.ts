@@ -90,6 +90,8 @@ const nl = {
   conversationsOpen: '{n} nog open',
   reportNextConversation: 'Volgend talentontwikkelgesprek: {date}',
   nudgeUndelivered: 'De herinnering voor dit gesprek kon niet in Teams worden bezorgd.',
+  preparationUndelivered:
+    'De voorbereidingskaart voor dit gesprek kon niet in Teams worden bezorgd. Open de chat met Werkplekleren+ in Teams om kaarten te ontvangen.',
   edit: 'Bewerken',
   editNote: 'Notitie bewerken',
   saveNote: 'Notitie opslaan',
@@ -227,6 +229,8 @@ const en: typeof nl = {
   conversationsOpen: '{n} still open',
   reportNextConversation: 'Next talent-development conversation: {date}',
   nudgeUndelivered: 'The reminder for this conversation could not be delivered in Teams.',
+  preparationUndelivered:
+    'The preparation card for this conversation could not be delivered in Teams. Open the chat with Werkplekleren+ in Teams to receive cards.',
   edit: 'Edit',
   editNote: 'Edit note',
   saveNote: 'Save note',

@@ -85,7 +85,12 @@ describe('talent-development conversations in the tab', () => {
   it('shows the professional their planned conversation, with the manager by name', async () => {
     const me = await callTabApi(service, 'GET', '/api/tab/me', as(sanne));
     expect(me.status).toBe(200);
-    expect(me.body.talentConversation).toEqual({ dueDate: due, status: 'planned', managerName: ruben.name });
+    expect(me.body.talentConversation).toEqual({
+      dueDate: due,
+      status: 'planned',
+      managerName: ruben.name,
+      preparationUndelivered: false,
+    });
     expect(me.body.history).toEqual([]);
     // Identifiers of the conversation and the manager stay on the server.
     expect(me.text).not.toContain(conversationId);
@@ -115,6 +120,21 @@ describe('talent-development conversations in the tab', () => {
     expect((await callTabApi(service, 'GET', '/api/tab/me', as(sanne))).text).not.toContain(
       'nudgeUndelivered',
     );
+  });
+
+  it("records a preparation card refused with 404 on the professional's chat, and the professional's tab says so", async () => {
+    const prepKey = `talent-preparation:${conversationId}:${due}`;
+    connector.respondNext(personalChat(sanne), { status: 404 });
+    await db()
+      .collection('jobs')
+      .updateOne({ key: prepKey }, { $set: { runAt: new Date(Date.now() - 1000) } });
+    await eventually(async () => {
+      const status = (await deliveries().findOne({ key: prepKey }))?.status as string | undefined;
+      return status !== undefined && status !== 'pending';
+    });
+    expect(await deliveries().findOne({ key: prepKey })).toMatchObject({ status: 'unreachable' });
+    const me = await callTabApi(service, 'GET', '/api/tab/me', as(sanne));
+    expect(me.body.talentConversation).toMatchObject({ preparationUndelivered: true });
   });
 
   it("counts a conversation held by the manager in the manager's accountability, and shows what was agreed", async () => {
