@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod/v4';
 import type { GraphCalendarConfig } from './integrations/graph-calendar';
+import type { GraphClientConfig } from './integrations/graph-client';
 import type { AiConfig } from './integrations/openai-model';
 
 /**
@@ -79,7 +80,8 @@ export const CONFIG_HINTS: Readonly<Record<string, string>> = {
   GRAPH_ORGANIZER:
     "the mailbox (user principal name or Entra object id) that organises the circles' Teams meetings; set it to use Microsoft Graph",
   GRAPH_TENANT_ID: 'the Entra tenant id (GUID) of the app that calls Graph; default MicrosoftAppTenantId',
-  GRAPH_CLIENT_ID: 'the app (client) id (GUID) that calls Graph; default MicrosoftAppId',
+  GRAPH_CLIENT_ID:
+    'the app (client) id (GUID) that calls Graph; default MicrosoftAppId; setting it turns Graph on for the directory without the calendar',
   GRAPH_CLIENT_SECRET: 'the client secret of that app; default MicrosoftAppPassword',
   GRAPH_BASE_URL:
     'an https base URL of Microsoft Graph, e.g. https://graph.microsoft.com (national clouds, tests)',
@@ -265,7 +267,7 @@ const schema = z
           'must be false when MicrosoftAppId is set or NODE_ENV is production (it lets anyone pick an identity)',
       });
     }
-    if (env.GRAPH_ORGANIZER) {
+    if (env.GRAPH_ORGANIZER || env.GRAPH_CLIENT_ID) {
       const missing = [
         ['GRAPH_TENANT_ID', env.GRAPH_TENANT_ID ?? env.MicrosoftAppTenantId],
         ['GRAPH_CLIENT_ID', env.GRAPH_CLIENT_ID ?? env.MicrosoftAppId],
@@ -275,7 +277,8 @@ const schema = z
         ctx.addIssue({
           code: 'custom',
           path: [name!],
-          message: 'is required when GRAPH_ORGANIZER is set (or set the matching Microsoft App variable)',
+          message:
+            'is required when GRAPH_ORGANIZER or GRAPH_CLIENT_ID is set (or set the matching Microsoft App variable)',
         });
       }
     }
@@ -434,8 +437,13 @@ export interface Config {
     perTenantPerSecond: number;
     perConversationPerSecond: number;
   };
-  /** Undefined: no Microsoft Graph; cycles get a calendar file instead of Teams meetings. */
+  /** Undefined: no Microsoft Graph calendar; cycles get a calendar file instead of Teams meetings. */
   graph: (GraphCalendarConfig & { organizer: string }) | undefined;
+  /**
+   * Microsoft Graph as the directory (managers, who is in the tenant): on whenever Graph is, i.e. when
+   * GRAPH_ORGANIZER or GRAPH_CLIENT_ID is set; undefined otherwise (the professional names their manager).
+   */
+  directory: GraphClientConfig | undefined;
   /** Undefined: no AI model; the product says so where it would have offered one. */
   ai: AiConfig | undefined;
 }
@@ -474,6 +482,20 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(problems);
   }
   const e = result.data;
+  // Graph is on when it is asked for (an organiser for the calendar, or an app of its own); the credentials
+  // then fall back to the bot's app registration. Not on the bot's registration alone: that would call Graph
+  // from every deployment, whether or not an admin granted the permissions.
+  const graphClient: GraphClientConfig | undefined =
+    e.GRAPH_ORGANIZER || e.GRAPH_CLIENT_ID
+      ? {
+          tenantId: (e.GRAPH_TENANT_ID ?? e.MicrosoftAppTenantId)!,
+          clientId: (e.GRAPH_CLIENT_ID ?? e.MicrosoftAppId)!,
+          clientSecret: (e.GRAPH_CLIENT_SECRET ?? e.MicrosoftAppPassword)!,
+          graphBaseUrl: e.GRAPH_BASE_URL,
+          authorityHost: e.GRAPH_AUTHORITY_HOST,
+          timeoutMs: e.GRAPH_TIMEOUT_MS,
+        }
+      : undefined;
   return {
     env: e.NODE_ENV,
     host: e.HOST,
@@ -525,17 +547,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       perTenantPerSecond: e.TEAMS_RATE_PER_TENANT,
       perConversationPerSecond: e.TEAMS_RATE_PER_CONVERSATION,
     },
-    graph: e.GRAPH_ORGANIZER
-      ? {
-          organizer: e.GRAPH_ORGANIZER,
-          tenantId: (e.GRAPH_TENANT_ID ?? e.MicrosoftAppTenantId)!,
-          clientId: (e.GRAPH_CLIENT_ID ?? e.MicrosoftAppId)!,
-          clientSecret: (e.GRAPH_CLIENT_SECRET ?? e.MicrosoftAppPassword)!,
-          graphBaseUrl: e.GRAPH_BASE_URL,
-          authorityHost: e.GRAPH_AUTHORITY_HOST,
-          timeoutMs: e.GRAPH_TIMEOUT_MS,
-        }
-      : undefined,
+    graph: graphClient && e.GRAPH_ORGANIZER ? { organizer: e.GRAPH_ORGANIZER, ...graphClient } : undefined,
+    directory: graphClient,
     ai: aiConfigOf(e),
   };
 }

@@ -9,6 +9,7 @@ import { CircleService } from './domain/circle.service';
 import { CalendarSync } from './domain/calendar-sync.service';
 import { CyclePlanner } from './domain/cycle-planner.service';
 import { createGraphCalendar } from './integrations/graph-calendar';
+import { createGraphDirectory } from './integrations/graph-directory';
 import { createBotConnectorSender } from './integrations/bot-connector-delivery';
 import { registerCycleJobs } from './features/cycles/cycle-jobs';
 import { MongoOutbox } from './store/mongo-outbox';
@@ -137,6 +138,9 @@ export async function startService(config: Config, logger: Logger = createLogger
       : undefined;
     if (config.graph)
       logger.info({ organizer: config.graph.organizer }, 'Microsoft Graph calendar configured');
+    // Managers from the directory (needs User.Read.All): on whenever Graph is configured.
+    const directory = config.directory ? createGraphDirectory(config.directory) : undefined;
+    if (directory) logger.info('Microsoft Graph directory configured (managers)');
     const dataRights = new DataRightsService({
       professionals: professionalRepository,
       trajects: trajectRepository,
@@ -265,6 +269,7 @@ export async function startService(config: Config, logger: Logger = createLogger
         effects,
         clock,
         peoplePicker: config.botAuth !== undefined,
+        directory,
         languageModel,
         conversations,
         tabLink,

@@ -175,6 +175,35 @@ describe('parseConfig', () => {
     expect(leaked).not.toContain('SuperSecret');
   });
 
+  it('turns the Graph directory on with Graph (an organiser, or an app of its own), never on the bot alone', () => {
+    const bot = { MicrosoftAppId: APP_ID, MicrosoftAppPassword: 'bot-secret', MicrosoftAppTenantId: TENANT };
+    expect(parseConfig(bot)).toMatchObject({ graph: undefined, directory: undefined });
+
+    const withOrganizer = parseConfig({ ...bot, GRAPH_ORGANIZER: 'planner@contoso.nl' });
+    expect(withOrganizer.directory).toMatchObject({
+      tenantId: TENANT,
+      clientId: APP_ID,
+      clientSecret: 'bot-secret',
+      timeoutMs: 15000,
+    });
+    expect(withOrganizer.graph).toEqual({ organizer: 'planner@contoso.nl', ...withOrganizer.directory });
+
+    const graphApp = 'a11ce000-1111-4222-8333-444455556666';
+    const directoryOnly = parseConfig({
+      GRAPH_TENANT_ID: TENANT,
+      GRAPH_CLIENT_ID: graphApp,
+      GRAPH_CLIENT_SECRET: 'graph-secret',
+    });
+    expect(directoryOnly.graph).toBeUndefined();
+    expect(directoryOnly.directory).toMatchObject({ tenantId: TENANT, clientId: graphApp });
+
+    expect(
+      problemsOf({ GRAPH_CLIENT_ID: graphApp })
+        .map((p) => p.split(':')[0])
+        .sort(),
+    ).toEqual(['GRAPH_CLIENT_SECRET', 'GRAPH_TENANT_ID']);
+  });
+
   it('links to the tab inside Teams when the app id is known, else to the tab page', () => {
     const local = parseConfig({ PORT: '4000' });
     expect(local.publicUrl).toBe('http://localhost:4000');

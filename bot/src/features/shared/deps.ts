@@ -4,6 +4,7 @@ import type { LanguageModel } from '../../domain/ai';
 import type { CalendarSync } from '../../domain/calendar-sync.service';
 import type { CircleService } from '../../domain/circle.service';
 import type { CyclePlanner, PlannedCycle } from '../../domain/cycle-planner.service';
+import type { Directory } from '../../domain/directory';
 import type { Scheduler } from '../../domain/jobs';
 import type { MeetingLinkRepository } from '../../domain/meeting-link';
 import type { EffectLedger } from '../../domain/effects';
@@ -48,6 +49,8 @@ export interface FeatureDeps {
   clock: () => Date;
   /** Teams' people picker works only with an app registration (Graph behind it); locally a text input. */
   peoplePicker: boolean;
+  /** The organisation's directory (Microsoft Graph): managers and who is in the tenant; undefined without. */
+  directory: Directory | undefined;
   /** The configured AI model; undefined when none is (features then offer no AI help). */
   languageModel: LanguageModel | undefined;
   conversations: ConversationSender;
