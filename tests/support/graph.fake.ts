@@ -780,6 +780,18 @@ export interface CalendarProcess {
   stop(): Promise<void>;
 }
 
+/** The service's environment for Graph through this fake (the certificate trusted, the fake's app). */
+export function graphServiceEnv(fake: FakeGraph): Record<string, string> {
+  return {
+    NODE_EXTRA_CA_CERTS: fake.caCertPath,
+    GRAPH_TENANT_ID: fake.app.tenantId,
+    GRAPH_CLIENT_ID: fake.app.clientId,
+    GRAPH_CLIENT_SECRET: fake.app.clientSecret,
+    GRAPH_BASE_URL: fake.graphBaseUrl,
+    GRAPH_AUTHORITY_HOST: fake.authorityHost,
+  };
+}
+
 /** The product's Graph client configuration for this fake (GraphClientConfig), with quick retries. */
 export function graphClientConfig(
   fake: FakeGraph,

@@ -55,6 +55,8 @@ export type CardField = PlanField | 'manager';
 export type PlanProblem =
   | { field: CardField; code: 'required' }
   | { field: CardField; code: 'invalid' }
+  /** A manager the organisation's directory does not have in the tenant. */
+  | { field: 'manager'; code: 'not_in_tenant' }
   | { field: PlanField; code: 'out_of_range'; min: number; max: number }
   | { field: PlanField; code: 'too_long'; max: number };
 

@@ -477,4 +477,8 @@ export const en: Record<MessageKey, string> = {
   'talent.done.note':
     'Shared. Your manager sees the note in the reminder before the conversation; add more notes in your Prof-traject.',
   'talent.problem.note': 'Write a note of at most {max} characters.',
+  'traject.problem.not_in_tenant':
+    "This person is not in your organisation's directory. Choose your manager from your own organisation.",
+  'traject.managerFromDirectory':
+    "Filled in from your organisation's directory. Not right? Choose someone else.",
 };

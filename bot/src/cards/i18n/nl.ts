@@ -488,6 +488,10 @@ export const nl = {
   'talent.done.note':
     'Gedeeld. Je leidinggevende ziet de notitie in de herinnering voor het gesprek; meer notities voeg je toe in je Prof-traject.',
   'talent.problem.note': 'Schrijf een notitie van hoogstens {max} tekens.',
+  'traject.problem.not_in_tenant':
+    'Deze persoon staat niet in de gegevens van je organisatie. Kies je leidinggevende uit je eigen organisatie.',
+  'traject.managerFromDirectory':
+    'Ingevuld uit de gegevens van je organisatie. Klopt het niet? Kies iemand anders.',
 } as const;
 
 export type MessageKey = keyof typeof nl;

@@ -162,6 +162,8 @@ export function composeCard(
     peoplePicker: boolean;
     /** The current manager's display name, for the picker's preselected choice. */
     managerName?: string;
+    /** The manager was filled in from the organisation's directory (the person can change it). */
+    managerFromDirectory?: boolean;
     /** Undefined when no AI model is configured. */
     ai?: AiPanel;
     /** A suggestion the person took; it travels with every action until it is saved. */
@@ -292,6 +294,9 @@ export function composeCard(
             maxLength: 64,
           },
     ),
+    ...(options.managerFromDirectory
+      ? [{ ...paragraph(t('traject.managerFromDirectory'), { subtle: true }), spacing: 'None' }]
+      : []),
   ];
   return adaptiveCard({
     fallbackText: t('traject.compose.fallback'),

@@ -9,7 +9,8 @@ import { afterTurn } from '../../after-turn';
 import { planTalentConversation } from '../talent/talent.handlers';
 import { ModelError } from '../../domain/ai';
 import { SUGGESTION_PROMPT_VERSION, suggestionRequest } from '../../domain/learning-suggestion';
-import { checkManager, type PlanProblem } from '../../domain/traject';
+import { checkManagerInDirectory, isDirectoryError, type DirectoryPerson } from '../../domain/directory';
+import { checkManager, type PlanProblem, type Traject } from '../../domain/traject';
 import type { Owner } from '../../domain/traject.service';
 import { localeOf, tenantIdOf, turnLogger } from '../shared/activity';
 import type { FeatureDeps } from '../shared/deps';
@@ -64,41 +65,96 @@ export function registerTraject(app: Application<TurnState>, deps: FeatureDeps):
     return adaptiveCard({ fallbackText: t(key), body: [paragraph(t(key))] });
   };
 
+  /**
+   * The directory's manager of someone who has named none yet, to fill in on the compose card (they can
+   * change it). A directory that fails only leaves the field empty, as without one.
+   */
+  const directoryManager = async (
+    context: TurnContext,
+    owner: Owner,
+  ): Promise<DirectoryPerson | undefined> => {
+    if (!deps.directory) return undefined;
+    try {
+      const manager = await deps.directory.managerOf(owner.tenantId, owner.aadObjectId);
+      return manager && checkManager(manager.aadObjectId, owner.aadObjectId).length === 0
+        ? manager
+        : undefined;
+    } catch (err) {
+      if (!isDirectoryError(err)) throw err;
+      turnLogger(context, deps.logger).warn(
+        { code: err.code, status: err.details.status },
+        'directory: manager not read; the compose card leaves it empty',
+      );
+      return undefined;
+    }
+  };
+
+  /** The compose card for the signed-in person: their traject (or defaults) and their manager. */
+  const compose = async (
+    context: TurnContext,
+    owner: Owner,
+    traject: Traject | undefined,
+  ): Promise<AdaptiveCard> => {
+    const locale = localeOf(context.activity, deps.defaultLocale);
+    const named = (await deps.professionals.find(owner.tenantId, owner.aadObjectId))?.managerAadObjectId;
+    const fromDirectory = named ? undefined : await directoryManager(context, owner);
+    const manager = named ?? fromDirectory?.aadObjectId;
+    return composeCard(translator(locale), {
+      values: traject ? valuesOf(traject, manager) : { ...defaultValues(today()), manager: manager ?? '' },
+      version: traject?.version ?? 0,
+      submissionId: deps.newId(),
+      peoplePicker: deps.peoplePicker,
+      ...(fromDirectory ? { managerName: fromDirectory.name || undefined, managerFromDirectory: true } : {}),
+      ai: idleAi(),
+      taken: traject?.aiSuggestion,
+      locale,
+    });
+  };
+
   /** The traject as a summary, or a card to compose one. */
   const overview = async (context: TurnContext): Promise<AdaptiveCard> => {
     const owner = ownerOf(context);
     if (!owner) return messageCard(context, 'reply.identityMissing');
     const locale = localeOf(context.activity, deps.defaultLocale);
-    const t = translator(locale);
     const traject = await deps.trajects.find(owner);
     return traject
-      ? summaryCard(t, locale, traject, await deps.ledger.totals(owner), undefined, deps.tabLink)
-      : composeCard(t, {
-          values: defaultValues(today()),
-          version: 0,
-          submissionId: deps.newId(),
-          peoplePicker: deps.peoplePicker,
-          ai: idleAi(),
+      ? summaryCard(
+          translator(locale),
           locale,
-        });
+          traject,
+          await deps.ledger.totals(owner),
+          undefined,
+          deps.tabLink,
+        )
+      : compose(context, owner, undefined);
   };
 
   const edit = async (context: TurnContext): Promise<AdaptiveCard> => {
     const owner = ownerOf(context);
     if (!owner) return messageCard(context, 'reply.identityMissing');
-    const locale = localeOf(context.activity, deps.defaultLocale);
-    const t = translator(locale);
-    const traject = await deps.trajects.find(owner);
-    const manager = (await deps.professionals.find(owner.tenantId, owner.aadObjectId))?.managerAadObjectId;
-    return composeCard(t, {
-      values: traject ? valuesOf(traject, manager) : { ...defaultValues(today()), manager: manager ?? '' },
-      version: traject?.version ?? 0,
-      submissionId: deps.newId(),
-      peoplePicker: deps.peoplePicker,
-      ai: idleAi(),
-      taken: traject?.aiSuggestion,
-      locale,
-    });
+    return compose(context, owner, await deps.trajects.find(owner));
+  };
+
+  /**
+   * Problems with the named manager: its shape (checkManager), then, with a directory, whether the tenant has
+   * them. A directory that fails does not block saving: the manager is saved as it would be without one.
+   */
+  const managerProblems = async (
+    context: TurnContext,
+    owner: Owner,
+    manager: string | undefined,
+  ): Promise<PlanProblem[]> => {
+    const problems = checkManager(manager, owner.aadObjectId);
+    if (manager === undefined || problems.length > 0) return problems;
+    const check = await checkManagerInDirectory(deps.directory, owner.tenantId, manager);
+    if (check.kind === 'not_in_tenant') return [{ field: 'manager', code: 'not_in_tenant' }];
+    if (check.kind === 'unchecked' && check.error) {
+      turnLogger(context, deps.logger).warn(
+        { code: check.error.code, status: check.error.details.status },
+        'directory: manager not checked; saved as named',
+      );
+    }
+    return [];
   };
 
   const save = async (context: TurnContext, raw: unknown): Promise<AdaptiveCard> => {
@@ -126,11 +182,10 @@ export function registerTraject(app: Application<TurnState>, deps: FeatureDeps):
         locale,
       });
     // The manager is checked with the plan, so a wrong one refuses the whole card: nothing is saved half.
-    const managerProblems = checkManager(data.manager, owner.aadObjectId);
     const outcome = await deps.trajects.save(owner, toPlan(data), {
       expectedVersion: data.version,
       submissionId: data.submissionId,
-      extraProblems: managerProblems,
+      extraProblems: await managerProblems(context, owner, data.manager),
     });
     log.info({ outcome: outcome.kind }, 'traject save');
     switch (outcome.kind) {
