@@ -216,6 +216,16 @@ describe('a session in the meeting', () => {
       steps: '1. Vast moment om 15:00\n2. Checklist\n- Evalueren na twee weken',
       expectedEffect: 'Minder fouten bij de avonddienst.',
     };
+    // An adaptation without a title is refused on the card, and nothing is decided.
+    const untitled = await session.press(
+      femke,
+      evaluation,
+      'session.decide',
+      { ...decide, title: '  ' },
+      (d) => d.decision === 'adapt',
+    );
+    expect(text(untitled)).toContain('Een aangepast voorstel heeft een titel en een samenvatting nodig.');
+    expect(text(untitled)).toContain('Stap 5 van 5');
     card = await session.press(femke, evaluation, 'session.decide', decide, (d) => d.decision === 'adapt');
     expect(text(card)).toContain('Samenvatting van de sessie');
     expect(text(card)).toContain('Voorstel aangepast overgenomen: Warme overdracht om 15:00, met checklist');

@@ -114,6 +114,18 @@ export function executeAction(
 }
 
 /**
+ * A button that opens a small form under the card (Action.ShowCard). The inner card is a card without
+ * `$schema` and `version`, which belong to the outer card only.
+ */
+export function showCard(
+  title: string,
+  parts: { body: CardElement[]; actions?: CardElement[] },
+): CardElement {
+  const { $schema: _schema, version: _version, ...card } = adaptiveCard({ fallbackText: title, ...parts });
+  return { type: 'Action.ShowCard', title, card };
+}
+
+/**
  * Text that contains what people typed or what Teams sent (names): a RichTextBlock's TextRun is not
  * read as markdown, so a name like "*Jan*" shows as it is instead of changing the layout.
  */

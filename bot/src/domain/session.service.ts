@@ -75,7 +75,8 @@ export interface DecideRequest {
   rev: number;
   kind: DecisionKind;
   reason: string;
-  edited: ProposalDraft | undefined;
+  /** For 'adapt': the circle's version of these parts of the draft (the rest stays as drafted). */
+  edited: Pick<ProposalDraft, 'title' | 'summary' | 'steps' | 'expectedEffect'> | undefined;
 }
 
 /**
@@ -291,8 +292,15 @@ export class SessionService {
       if (request.kind === 'reject' && !reason) return { refuse: 'reason_required' };
       let final = draft;
       if (request.kind === 'adapt') {
-        const edited = request.edited;
-        if (!edited || !edited.title.trim() || !edited.summary.trim()) return { refuse: 'edit_required' };
+        const changes = request.edited;
+        if (!changes || !changes.title.trim() || !changes.summary.trim()) return { refuse: 'edit_required' };
+        const edited: ProposalDraft = {
+          ...draft,
+          title: changes.title.trim(),
+          summary: changes.summary.trim(),
+          steps: changes.steps.map((step) => step.trim()).filter((step) => step !== ''),
+          expectedEffect: changes.expectedEffect.trim(),
+        };
         if (!withinDraftLimits(edited)) return { refuse: 'too_long' };
         final = edited;
       }

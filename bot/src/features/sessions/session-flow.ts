@@ -103,14 +103,7 @@ export async function openTodaysSession(
 ): Promise<{ state: SessionState; created: boolean }> {
   const { circle } = request;
   const planned = request.planned ?? (await todaysPlannedSession(deps, circle));
-  const date =
-    planned?.session.date ?? DateTime.fromJSDate(deps.clock(), { zone: circle.timeZone }).toISODate()!;
-  const id = planned
-    ? sessionIdFor(circle.tenantId, circle.id, {
-        cycleId: planned.cycle.id,
-        dayIndex: planned.session.dayIndex,
-      })
-    : sessionIdFor(circle.tenantId, circle.id, { date });
+  const { id, date } = slotOf(deps, circle, planned);
   const existing = await deps.sessions.get(id);
   if (existing) return { state: existing, created: false };
   const frame = deps.videoframes[0];
@@ -279,18 +272,37 @@ export async function todaysSessionInChat(
   tenantId: string,
   conversationId: string,
 ): Promise<SessionState | undefined> {
-  const link = await deps.meetingLinks.findByChat(tenantId, conversationId);
-  const circle = link
-    ? await deps.circles.findById(tenantId, link.circleId)
-    : await deps.circles.findByChat(tenantId, conversationId);
+  const circle = await circleOfChat(deps, tenantId, conversationId);
   if (!circle) return undefined;
-  const planned = await todaysPlannedSession(deps, circle);
-  const date = DateTime.fromJSDate(deps.clock(), { zone: circle.timeZone }).toISODate()!;
-  const id = planned
-    ? sessionIdFor(circle.tenantId, circle.id, {
+  return deps.sessions.get(slotOf(deps, circle, await todaysPlannedSession(deps, circle)).id);
+}
+
+/** The circle a chat belongs to: the circle of a linked meeting chat, or the circle formed in that chat. */
+export async function circleOfChat(
+  deps: Pick<FeatureDeps, 'meetingLinks' | 'circles'>,
+  tenantId: string,
+  conversationId: string,
+): Promise<Circle | undefined> {
+  const link = await deps.meetingLinks.findByChat(tenantId, conversationId);
+  return link
+    ? deps.circles.findById(tenantId, link.circleId)
+    : deps.circles.findByChat(tenantId, conversationId);
+}
+
+/** Today's session id of the circle: its cycle's day when one is planned today, else the circle and date. */
+function slotOf(
+  deps: Pick<SessionDeps, 'clock'>,
+  circle: Circle,
+  planned: { cycle: PlannedCycle; session: PlannedSession } | undefined,
+): { id: string; date: string } {
+  if (planned)
+    return {
+      id: sessionIdFor(circle.tenantId, circle.id, {
         cycleId: planned.cycle.id,
         dayIndex: planned.session.dayIndex,
-      })
-    : sessionIdFor(circle.tenantId, circle.id, { date });
-  return deps.sessions.get(id);
+      }),
+      date: planned.session.date,
+    };
+  const date = DateTime.fromJSDate(deps.clock(), { zone: circle.timeZone }).toISODate()!;
+  return { id: sessionIdFor(circle.tenantId, circle.id, { date }), date };
 }

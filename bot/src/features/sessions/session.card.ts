@@ -5,6 +5,7 @@ import {
   heading,
   paragraph,
   plainText,
+  showCard,
   subheading,
   type AdaptiveCard,
   type CardElement,
@@ -250,8 +251,7 @@ function kickoffParts(
   });
 
   const timeboxes = header.defaults.timeboxes;
-  const settings = adaptiveCard({
-    fallbackText: t('session.settings.title'),
+  const settings = showCard(t('session.settings.title'), {
     body: [
       paragraph(t('session.settings.intro'), { subtle: true }),
       {
@@ -274,12 +274,11 @@ function kickoffParts(
       })),
     ],
   });
-  const { $schema: _schema, version: _version, ...settingsCard } = settings;
   return {
     body,
     actions: [
       executeAction(t('session.action.start'), VERBS.sessionBegin, base(state), { style: 'positive' }),
-      { type: 'Action.ShowCard', title: t('session.settings.title'), card: settingsCard },
+      settings,
     ],
   };
 }
@@ -554,8 +553,7 @@ function stageParts(
       subheading(t('session.decide.heading')),
     );
     const d = draft.draft;
-    const adaptCard = adaptiveCard({
-      fallbackText: t('session.decide.adapt'),
+    const adapt = showCard(t('session.decide.adapt'), {
       body: [
         paragraph(t('session.decide.adaptIntro')),
         {
@@ -603,8 +601,7 @@ function stageParts(
         ),
       ],
     });
-    const rejectCard = adaptiveCard({
-      fallbackText: t('session.decide.reject'),
+    const reject = showCard(t('session.decide.reject'), {
       body: [
         paragraph(t('session.decide.rejectIntro')),
         {
@@ -626,16 +623,12 @@ function stageParts(
         ),
       ],
     });
-    const strip = (card: AdaptiveCard) => {
-      const { $schema: _s, version: _v, ...rest } = card;
-      return rest;
-    };
     actions.push(
       executeAction(t('session.decide.adopt'), VERBS.sessionDecide, base(state, { decision: 'adopt' }), {
         style: 'positive',
       }),
-      { type: 'Action.ShowCard', title: t('session.decide.adapt'), card: strip(adaptCard) },
-      { type: 'Action.ShowCard', title: t('session.decide.reject'), card: strip(rejectCard) },
+      adapt,
+      reject,
       back(),
     );
   } else if (!readOnly) {

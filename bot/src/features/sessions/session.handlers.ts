@@ -7,7 +7,6 @@ import { COMMANDS, commandPattern } from '../../cards/commands';
 import { translator, type MessageKey } from '../../cards/i18n';
 import { VERBS } from '../../cards/verbs';
 import type { Circle } from '../../domain/circle';
-import type { ProposalDraft } from '../../domain/proposal-draft';
 import type { SessionChat, SessionState } from '../../domain/session';
 import type { SessionOutcome } from '../../domain/session.service';
 import { localeOf, meetingIdOf, tenantIdOf, turnLogger } from '../shared/activity';
@@ -15,6 +14,7 @@ import type { FeatureDeps } from '../shared/deps';
 import { problemNotice, sessionCard } from './session.card';
 import {
   cardView,
+  circleOfChat,
   openTodaysSession,
   runDraft,
   scheduleDraftCheck,
@@ -69,14 +69,10 @@ export function registerSessions(app: Application<TurnState>, deps: FeatureDeps)
   const circleHere = async (
     context: TurnContext,
   ): Promise<{ circle: Circle; chat: SessionChat } | undefined> => {
-    const activity = context.activity;
-    const tenantId = tenantIdOf(activity);
+    const tenantId = tenantIdOf(context.activity);
     if (!tenantId) return undefined;
     const chat = chatOf(context);
-    const link = await deps.meetingLinks.findByChat(tenantId, activity.conversation.id);
-    const circle = link
-      ? await deps.circles.findById(tenantId, link.circleId)
-      : await deps.circles.findByChat(tenantId, activity.conversation.id);
+    const circle = await circleOfChat(deps, tenantId, chat.conversationId);
     return circle ? { circle, chat } : undefined;
   };
 
@@ -172,12 +168,15 @@ export function registerSessions(app: Application<TurnState>, deps: FeatureDeps)
     return undefined;
   };
 
-  /** The session the card names, only within the tenant the activity comes from. */
-  const sessionOf = async (context: TurnContext, sessionId: string): Promise<SessionState | undefined> => {
+  /** Whether the card's session id is of the tenant the activity comes from (its ids start with it). */
+  const inTenant = (context: TurnContext, sessionId: string): boolean => {
     const tenantId = tenantIdOf(context.activity);
-    if (!tenantId || !sessionId.startsWith(`${tenantId}:`)) return undefined;
-    return deps.sessions.get(sessionId);
+    return tenantId !== undefined && sessionId.startsWith(`${tenantId}:`);
   };
+
+  /** The session the card names, only within the tenant the activity comes from. */
+  const sessionOf = async (context: TurnContext, sessionId: string): Promise<SessionState | undefined> =>
+    inTenant(context, sessionId) ? deps.sessions.get(sessionId) : undefined;
 
   const viewerOf = (context: TurnContext) => context.activity.from?.aadObjectId;
 
@@ -201,14 +200,15 @@ export function registerSessions(app: Application<TurnState>, deps: FeatureDeps)
   const act = async (
     context: TurnContext,
     sessionId: string,
-    change: (by: string, state: SessionState) => Promise<SessionOutcome>,
+    change: (by: string) => Promise<SessionOutcome>,
   ): Promise<AdaptiveCard> => {
     const by = viewerOf(context);
-    const state = await sessionOf(context, sessionId);
-    if (!state) return message(context, 'session.notFound');
+    if (!inTenant(context, sessionId)) return message(context, 'session.notFound');
     if (!by) return message(context, 'reply.identityMissing');
     const cardId = context.activity.replyToId;
-    const outcome = await change(by, state);
+    // The service reads the session itself (and again if it loses a race): no read here first.
+    const outcome = await change(by);
+    if (outcome.kind === 'not_found') return message(context, 'session.notFound');
     if (outcome.kind === 'refused' && outcome.problem === 'not_member') {
       log(context).warn({ sessionId }, 'session action by someone outside the circle refused');
       return sessionCard(
@@ -216,7 +216,7 @@ export function registerSessions(app: Application<TurnState>, deps: FeatureDeps)
         cardView(deps, outcome.state, undefined, { notice: problemNotice('not_member'), readOnly: true }),
       );
     }
-    if (cardId && outcome.kind !== 'not_found' && outcome.state.cardActivityId !== cardId) {
+    if (cardId && outcome.state.cardActivityId !== cardId) {
       await deps.sessions.recordCard(sessionId, cardId, chatOf(context));
     }
     if (outcome.kind === 'changed') {
@@ -275,7 +275,7 @@ export function registerSessions(app: Application<TurnState>, deps: FeatureDeps)
       const given = boxes.filter((b): b is number => b !== undefined);
       const timeboxes = given.length === boxes.length ? given : undefined;
       const anonymousBrainstorm = data.anonymous === true || data.anonymous === 'true';
-      return act(context, data.sessionId, async (by, state) => {
+      return act(context, data.sessionId, async (by) => {
         const outcome = await deps.sessions.begin(data.sessionId, by, {
           rev: data.rev,
           frameId: data.frameId,
@@ -287,7 +287,8 @@ export function registerSessions(app: Application<TurnState>, deps: FeatureDeps)
         });
         if (outcome.kind === 'changed' && outcome.state.setup) {
           // The circle's choice of time boxes and anonymity holds for its next sessions too.
-          await deps.circles.saveSessionSettings(state.header.tenantId, state.header.circleId, {
+          const { tenantId, circleId } = outcome.state.header;
+          await deps.circles.saveSessionSettings(tenantId, circleId, {
             timeboxes: outcome.state.setup.timeboxes,
             anonymousBrainstorm,
           });
@@ -337,25 +338,23 @@ export function registerSessions(app: Application<TurnState>, deps: FeatureDeps)
     [VERBS.sessionDecide]: async (context, raw) => {
       const data = read(context, decideData, raw);
       if (!data) return message(context, 'session.badData');
-      return act(context, data.sessionId, async (by, state) => {
-        const current = state.draft?.result?.draft;
-        const edited: ProposalDraft | undefined =
-          data.decision === 'adapt' && current
-            ? {
-                ...current,
-                title: data.title.trim(),
-                summary: data.summary.trim(),
-                steps: stepsOf(data.steps),
-                expectedEffect: data.expectedEffect.trim(),
-              }
-            : undefined;
-        return deps.sessions.decide(data.sessionId, by, {
+      return act(context, data.sessionId, (by) =>
+        deps.sessions.decide(data.sessionId, by, {
           rev: data.rev,
           kind: data.decision,
           reason: data.reason,
-          edited,
-        });
-      });
+          // The circle's changes to the draft; the service lays them over the draft it decides on.
+          edited:
+            data.decision === 'adapt'
+              ? {
+                  title: data.title,
+                  summary: data.summary,
+                  steps: stepsOf(data.steps),
+                  expectedEffect: data.expectedEffect,
+                }
+              : undefined,
+        }),
+      );
     },
     [VERBS.sessionClose]: async (context, raw) => {
       const data = read(context, closeData, raw);
@@ -379,7 +378,7 @@ export function registerSessions(app: Application<TurnState>, deps: FeatureDeps)
       const card = await handler(context, data);
       const response = await context.sendActivity(MessageFactory.attachment(toAttachment(card)));
       const sessionId = (data as { sessionId?: unknown } | undefined)?.sessionId;
-      if (response?.id && typeof sessionId === 'string' && (await sessionOf(context, sessionId)))
+      if (response?.id && typeof sessionId === 'string' && inTenant(context, sessionId))
         await deps.sessions.recordCard(sessionId, response.id, chatOf(context));
     });
   }

@@ -5,6 +5,7 @@ import {
   heading,
   paragraph,
   plainText,
+  showCard,
   subheading,
   type AdaptiveCard,
   type CardElement,
@@ -32,11 +33,6 @@ export function formatDate(date: string, locale: Locale): string {
 }
 
 const hours = (minutes: number) => Math.round((minutes / 60) * 10) / 10;
-
-const strip = (card: AdaptiveCard) => {
-  const { $schema: _schema, version: _version, ...rest } = card;
-  return rest;
-};
 
 const data = (c: TalentConversation, extra: Record<string, unknown> = {}) => ({
   conversationId: c.id,
@@ -91,23 +87,21 @@ export function summaryElements(
   return elements;
 }
 
-function dateCard(t: Translate, c: TalentConversation): Record<string, unknown> {
-  return strip(
-    adaptiveCard({
-      fallbackText: t('talent.action.propose'),
-      body: [
-        {
-          type: 'Input.Date',
-          id: 'date',
-          label: t('talent.field.date'),
-          isRequired: true,
-          errorMessage: t('talent.problem.bad_date'),
-          value: c.dueDate,
-        },
-      ],
-      actions: [executeAction(t('talent.action.proposeConfirm'), VERBS.talentMove, data(c))],
-    }),
-  );
+/** "Propose another date": a date field and the button that moves the conversation. */
+function proposeDate(t: Translate, c: TalentConversation): CardElement {
+  return showCard(t('talent.action.propose'), {
+    body: [
+      {
+        type: 'Input.Date',
+        id: 'date',
+        label: t('talent.field.date'),
+        isRequired: true,
+        errorMessage: t('talent.problem.bad_date'),
+        value: c.dueDate,
+      },
+    ],
+    actions: [executeAction(t('talent.action.proposeConfirm'), VERBS.talentMove, data(c))],
+  });
 }
 
 /** The date it was held (today at the latest) and what was agreed: the "held" form of both manager cards. */
@@ -147,15 +141,12 @@ export function managerNudgeCard(
     input.daysBefore <= 1
       ? t('talent.nudge.titleTomorrow', { name: summary.name })
       : t('talent.nudge.title', { name: summary.name, days: input.daysBefore });
-  const heldCard = strip(
-    adaptiveCard({
-      fallbackText: t('talent.action.held'),
-      body: heldInputs(t, c, input.today),
-      actions: [
-        executeAction(t('talent.action.heldConfirm'), VERBS.talentHeld, data(c), { style: 'positive' }),
-      ],
-    }),
-  );
+  const held = showCard(t('talent.action.held'), {
+    body: heldInputs(t, c, input.today),
+    actions: [
+      executeAction(t('talent.action.heldConfirm'), VERBS.talentHeld, data(c), { style: 'positive' }),
+    ],
+  });
   return adaptiveCard({
     fallbackText: t('talent.fallback', { name: summary.name, date: formatDate(c.dueDate, locale) }),
     speak: title,
@@ -170,9 +161,9 @@ export function managerNudgeCard(
     ],
     actions: [
       { type: 'Action.OpenUrl', title: t('talent.action.openTab'), url: input.tabLink },
-      { type: 'Action.ShowCard', title: t('talent.action.propose'), card: dateCard(t, c) },
+      proposeDate(t, c),
       executeAction(t('talent.action.snooze'), VERBS.talentSnooze, data(c)),
-      { type: 'Action.ShowCard', title: t('talent.action.held'), card: heldCard },
+      held,
     ],
   });
 }
@@ -216,34 +207,23 @@ export function preparationCard(
     ],
     actions: [
       { type: 'Action.OpenUrl', title: t('talent.action.openTab'), url: input.tabLink },
-      { type: 'Action.ShowCard', title: t('talent.action.propose'), card: dateCard(t, c) },
-      {
-        type: 'Action.ShowCard',
-        title: t('talent.action.note'),
-        card: strip(
-          adaptiveCard({
-            fallbackText: t('talent.action.note'),
-            body: [
-              {
-                type: 'Input.Text',
-                id: 'note',
-                label: t('talent.field.note'),
-                isMultiline: true,
-                isRequired: true,
-                errorMessage: t('talent.problem.note', { max: LEDGER_LIMITS.noteMaxLength }),
-                maxLength: LEDGER_LIMITS.noteMaxLength,
-              },
-            ],
-            actions: [
-              executeAction(
-                t('talent.action.noteConfirm'),
-                VERBS.talentNote,
-                data(c, { noteId: input.noteId }),
-              ),
-            ],
-          }),
-        ),
-      },
+      proposeDate(t, c),
+      showCard(t('talent.action.note'), {
+        body: [
+          {
+            type: 'Input.Text',
+            id: 'note',
+            label: t('talent.field.note'),
+            isMultiline: true,
+            isRequired: true,
+            errorMessage: t('talent.problem.note', { max: LEDGER_LIMITS.noteMaxLength }),
+            maxLength: LEDGER_LIMITS.noteMaxLength,
+          },
+        ],
+        actions: [
+          executeAction(t('talent.action.noteConfirm'), VERBS.talentNote, data(c, { noteId: input.noteId })),
+        ],
+      }),
     ],
   });
 }
@@ -265,7 +245,7 @@ export function heldReminderCard(
     ],
     actions: [
       executeAction(t('talent.action.heldConfirm'), VERBS.talentHeld, data(c), { style: 'positive' }),
-      { type: 'Action.ShowCard', title: t('talent.action.propose'), card: dateCard(t, c) },
+      proposeDate(t, c),
     ],
   });
 }
