@@ -5,7 +5,6 @@ import { toAttachment, type AdaptiveCard } from '../../cards/adaptive-card';
 import { translator, type MessageKey } from '../../cards/i18n';
 import { VERBS } from '../../cards/verbs';
 import { LEDGER_LIMITS } from '../../domain/ledger';
-import type { TalentConversation } from '../../domain/talent-conversation';
 import type { TalentOutcome } from '../../domain/talent-conversation.service';
 import { localeOf, tenantIdOf, turnLogger } from '../shared/activity';
 import type { FeatureDeps } from '../shared/deps';
@@ -39,8 +38,8 @@ export function registerTalent(
   const reply = (context: TurnContext, key: MessageKey, params?: Record<string, string | number>) =>
     talentMessageCard(translator(locale(context)), key, params);
 
-  const refused = (context: TurnContext, outcome: TalentOutcome): AdaptiveCard | undefined =>
-    outcome.kind === 'refused' ? reply(context, `talent.problem.${outcome.problem}`) : undefined;
+  const refusal = (context: TurnContext, outcome: Extract<TalentOutcome, { kind: 'refused' }>) =>
+    reply(context, `talent.problem.${outcome.problem}`);
 
   /** Who acts, on a conversation of their own tenant; undefined (and a card saying why) otherwise. */
   const who = (context: TurnContext, conversationId: string): string | undefined => {
@@ -48,10 +47,6 @@ export function registerTalent(
     const aad = context.activity.from?.aadObjectId;
     if (!tenantId || !aad || !conversationId.startsWith(`${tenantId}:`)) return undefined;
     return aad;
-  };
-
-  const afterChange = async (conversation: TalentConversation, previous: TalentConversation | undefined) => {
-    await scheduleTalentJobs(talent, conversation, previous);
   };
 
   const handlers: Record<string, (context: TurnContext, raw: unknown) => Promise<AdaptiveCard>> = {
@@ -66,10 +61,10 @@ export function registerTalent(
         data.data.version,
         data.data.date,
       );
-      const refusal = refused(context, outcome);
-      if (refusal) return refusal;
-      if (outcome.kind === 'changed') await afterChange(outcome.conversation, outcome.previous);
-      const c = (outcome as { conversation: TalentConversation }).conversation;
+      if (outcome.kind === 'refused') return refusal(context, outcome);
+      if (outcome.kind === 'changed')
+        await scheduleTalentJobs(talent, outcome.conversation, outcome.previous);
+      const c = outcome.conversation;
       return reply(context, 'talent.done.moved', { date: formatDate(c.dueDate, locale(context)) });
     },
     [VERBS.talentHeld]: async (context, raw) => {
@@ -81,10 +76,9 @@ export function registerTalent(
         heldOn: data.data.heldOn,
         agreements: data.data.agreements,
       });
-      const refusal = refused(context, outcome);
-      if (refusal) return refusal;
-      const held = (outcome as { conversation: TalentConversation }).conversation;
-      if (outcome.kind === 'changed') await afterChange(held, outcome.previous);
+      if (outcome.kind === 'refused') return refusal(context, outcome);
+      const held = outcome.conversation;
+      if (outcome.kind === 'changed') await scheduleTalentJobs(talent, held, outcome.previous);
       // The next one, six months on (planned once however often this is pressed).
       const traject = await talent.trajects.find({
         tenantId: held.tenantId,
@@ -96,7 +90,7 @@ export function registerTalent(
         managerAadObjectId: held.managerAadObjectId,
         trajectStart: traject?.startDate ?? held.dueDate,
       });
-      if (next.created) await afterChange(next.conversation, undefined);
+      if (next.created) await scheduleTalentJobs(talent, next.conversation);
       turnLogger(context, deps.logger).info({ conversationId: held.id }, 'talent conversation held');
       return reply(context, 'talent.done.held', {
         date: formatDate(held.heldOn ?? held.dueDate, locale(context)),
@@ -122,7 +116,7 @@ export function registerTalent(
       const by = who(context, data.data.conversationId);
       if (!by) return reply(context, 'talent.problem.not_found');
       const outcome = await talent.talents.setWishes(data.data.conversationId, by, data.data.wishes);
-      return refused(context, outcome) ?? reply(context, 'talent.done.wishes');
+      return outcome.kind === 'refused' ? refusal(context, outcome) : reply(context, 'talent.done.wishes');
     },
     [VERBS.talentNote]: async (context, raw) => {
       const data = noteData.safeParse(raw);
