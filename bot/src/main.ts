@@ -29,7 +29,9 @@ import { createProposalDrafter } from './integrations/proposal-drafter';
 import { SessionService } from './domain/session.service';
 import { MongoSessionRepository } from './store/mongo-session.repository';
 import { registerSessionJobs } from './features/sessions/session-jobs';
-import { registerTalentJobs, type TalentDeps } from './features/talent/talent-jobs';
+import { registerTalentJobs, scheduleTalentCalendar, type TalentDeps } from './features/talent/talent-jobs';
+import { TalentCalendar } from './domain/talent-calendar';
+import { MongoTalentCalendarRepository } from './store/mongo-talent-calendar.repository';
 import { TalentConversationService } from './domain/talent-conversation.service';
 import { MongoTalentConversationRepository } from './store/mongo-talent-conversation.repository';
 import { loadVideoframes } from './integrations/videoframe-files';
@@ -51,6 +53,12 @@ export const PROJECT_ROOT = path.resolve(
   __dirname,
   __dirname.includes(`${path.sep}dist${path.sep}`) ? '../../..' : '../..',
 );
+
+/**
+ * After an erasure, how long before the job cancels the calendar events of the erased conversations: the job
+ * cancels only an event whose conversation is gone, so it must run after the erasure has removed them.
+ */
+const TALENT_RETIRE_DELAY_MS = 60_000;
 
 export interface Service {
   url: string;
@@ -141,6 +149,13 @@ export async function startService(config: Config, logger: Logger = createLogger
     // Managers from the directory (needs User.Read.All): on whenever Graph is configured.
     const directory = config.directory ? createGraphDirectory(config.directory) : undefined;
     if (directory) logger.info('Microsoft Graph directory configured (managers)');
+    const talentCalendarRepository = new MongoTalentCalendarRepository(db);
+    const talentCalendar = config.graph
+      ? new TalentCalendar(talentRepository, talentCalendarRepository, createGraphCalendar(config.graph), {
+          organizer: config.graph.organizer,
+          clock,
+        })
+      : undefined;
     const dataRights = new DataRightsService({
       professionals: professionalRepository,
       trajects: trajectRepository,
@@ -152,6 +167,12 @@ export async function startService(config: Config, logger: Logger = createLogger
       circles,
       sessions: sessionRepository,
       talents: talentRepository,
+      // Filled in once the scheduler exists (below): the events of erased conversations are cancelled by a job.
+      talentCalendar: talentCalendar && {
+        retire: async (ids) => {
+          for (const id of ids) await scheduleTalentCalendar(talent, id, 'gone', TALENT_RETIRE_DELAY_MS);
+        },
+      },
     });
     const adapter = createBotAdapter(config.botAuth);
     // Proactive work: jobs at a time, and one outbox for every card sent outside a turn (rate-limited per
@@ -235,6 +256,7 @@ export async function startService(config: Config, logger: Logger = createLogger
       tabLink,
       clock,
       logger,
+      calendar: talentCalendar,
       timing: {
         nudgeDays: config.talent.nudgeDays,
         preparationDays: config.talent.preparationDays,
@@ -320,6 +342,7 @@ export async function startService(config: Config, logger: Logger = createLogger
                 outbox,
                 nudgeDays: config.talent.nudgeDays,
                 clock,
+                calendar: talentCalendar,
               },
             }),
         ],

@@ -7,7 +7,12 @@ import type { ProfessionalService } from '../../bot/src/domain/professional.serv
 import { trajectFigures, type Traject } from '../../bot/src/domain/traject';
 import type { LedgerEntry, LedgerTotals } from '../../bot/src/domain/ledger';
 import type { Outbox } from '../../bot/src/domain/outbox';
-import { heldOnTime, type TalentConversation } from '../../bot/src/domain/talent-conversation';
+import type { TalentCalendar } from '../../bot/src/domain/talent-calendar';
+import {
+  heldOnTime,
+  meetingInstants,
+  type TalentConversation,
+} from '../../bot/src/domain/talent-conversation';
 import type { TalentConversationService } from '../../bot/src/domain/talent-conversation.service';
 import type { DataRightsService } from '../../bot/src/domain/data-rights.service';
 import type { LedgerService } from '../../bot/src/domain/ledger.service';
@@ -52,6 +57,8 @@ export interface TalentParts {
   /** The days before a conversation the manager is nudged (config.talent.nudgeDays). */
   nudgeDays: readonly number[];
   clock: () => Date;
+  /** The conversations' Teams meetings (Microsoft Graph configured): the join link once the event exists. */
+  calendar?: Pick<TalentCalendar, 'entry'> | undefined;
 }
 
 /** What finding and drawing today's session in a chat needs: the same parts the bot's session cards use. */
@@ -208,6 +215,8 @@ async function myConversationsView(parts: TabApiParts, identity: TabIdentity) {
     ? await parts.talent.outbox.get(`talent-preparation:${open.id}:${open.dueDate}`)
     : undefined;
   const preparationUndelivered = preparation?.status === 'unreachable' || preparation?.status === 'failed';
+  const at = open ? meetingInstants(open) : undefined;
+  const entry = at && open ? await parts.talent.calendar?.entry(open.id) : undefined;
   return {
     talentConversation: open
       ? {
@@ -216,6 +225,15 @@ async function myConversationsView(parts: TabApiParts, identity: TabIdentity) {
           ...(manager ? { managerName: manager.name } : {}),
           ...(open.wishes ? { wishes: open.wishes } : {}),
           preparationUndelivered,
+          ...(at
+            ? {
+                meeting: {
+                  start: at.start.toISOString(),
+                  end: at.end.toISOString(),
+                  ...(entry?.joinUrl ? { joinUrl: entry.joinUrl } : {}),
+                },
+              }
+            : {}),
         }
       : null,
     history: all

@@ -69,6 +69,8 @@ interface TalentConversationView {
   managerName?: string;
   wishes?: string;
   preparationUndelivered?: boolean;
+  /** The conversation as a Teams meeting, when it is one. */
+  meeting?: { start: string; end: string; joinUrl?: string };
 }
 interface HeldConversation {
   dueDate: string;
@@ -505,6 +507,21 @@ function editNote(item: HTMLElement, note: Entry, refresh: Refresh, draft?: stri
   textarea.focus();
 }
 
+/** "Teams-vergadering: 10:00–11:00", with the join link once the calendar made the meeting. */
+function meetingLine(meeting: { start: string; end: string; joinUrl?: string }): HTMLElement {
+  const time = (iso: string) =>
+    new Intl.DateTimeFormat(intlLocale, { timeStyle: 'short' }).format(new Date(iso));
+  return h(
+    'p',
+    { class: 'conversation-meeting' },
+    fill(t.conversationMeeting, { start: time(meeting.start), end: time(meeting.end) }),
+    meeting.joinUrl ? ' ' : null,
+    meeting.joinUrl
+      ? h('a', { href: meeting.joinUrl, target: '_blank', rel: 'noopener' }, t.conversationJoin)
+      : null,
+  );
+}
+
 /**
  * The next talent-development conversation (the planned one when there is one, else the traject's rhythm),
  * what the professional wants to discuss, the notes they chose for it by sharing them, and what was agreed
@@ -540,6 +557,7 @@ function conversationSection(
           planned.preparationUndelivered
             ? h('p', { class: 'notice' }, `⚠ ${t.preparationUndelivered}`)
             : null,
+          planned.meeting ? meetingLine(planned.meeting) : null,
         )
       : null,
     h('h3', {}, t.conversationNotes),

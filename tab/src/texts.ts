@@ -78,6 +78,8 @@ const nl = {
   toNotes: 'Naar mijn ontwikkelnotities',
   conversationNoNotes: 'Je hebt nog geen notities gedeeld.',
   conversationWith: 'Op {date}, met {manager}.',
+  conversationMeeting: 'Teams-vergadering van {start} tot {end}.',
+  conversationJoin: 'Deelnemen',
   conversationWishes: 'Wat je wilt bespreken',
   conversationNoWishes:
     'Nog niets opgegeven. Een week voor het gesprek krijg je in de chat een kaart om het aan te geven.',
@@ -217,6 +219,8 @@ const en: typeof nl = {
   toNotes: 'Go to my development notes',
   conversationNoNotes: 'You have not shared any notes yet.',
   conversationWith: 'On {date}, with {manager}.',
+  conversationMeeting: 'Teams meeting from {start} to {end}.',
+  conversationJoin: 'Join',
   conversationWishes: 'What you want to discuss',
   conversationNoWishes:
     'Nothing yet. A week before the conversation you get a card in the chat to say what you want to discuss.',

@@ -37,4 +37,5 @@ export const VERBS = {
   talentHeld: 'talent.held',
   talentWishes: 'talent.wishes',
   talentNote: 'talent.note',
+  talentMeeting: 'talent.meeting',
 } as const;

@@ -196,3 +196,8 @@ export function firstFreeSlot<C extends { timeOfDay: string; sessions: readonly 
     candidate.sessions.every((session) => !busy.some((period) => overlaps(session, period))),
   );
 }
+
+/** Text for an invitation's HTML body, with the characters HTML gives meaning to escaped. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

@@ -73,6 +73,11 @@ export class DataRightsService {
         listForProfessional(tenantId: string, aadObjectId: string): Promise<TalentConversation[]>;
         forget(tenantId: string, aadObjectId: string): Promise<number>;
       };
+      /**
+       * Cancels the calendar events of these conversations once they are gone (Microsoft Graph configured):
+       * asked before the conversations are removed, done a little later by a job.
+       */
+      talentCalendar?: { retire(conversationIds: readonly string[]): Promise<void> };
     },
   ) {}
 
@@ -158,6 +163,10 @@ export class DataRightsService {
     const sessionsAnonymised = this.parts.sessions
       ? await this.parts.sessions.forgetMember(owner.tenantId, owner.aadObjectId)
       : 0;
+    if (this.parts.talents && this.parts.talentCalendar) {
+      const own = await this.parts.talents.listForProfessional(owner.tenantId, owner.aadObjectId);
+      await this.parts.talentCalendar.retire(own.map((c) => c.id));
+    }
     const talentConversations = this.parts.talents
       ? await this.parts.talents.forget(owner.tenantId, owner.aadObjectId)
       : 0;

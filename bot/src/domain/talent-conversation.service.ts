@@ -1,13 +1,23 @@
 import { conversationDueDates, nextDueAfterHeld } from './talent-timing';
 import {
   conversationId,
+  meetingInstants,
   TALENT_LIMITS,
+  TALENT_MEETING_MINUTES,
   type TalentConversation,
   type TalentConversationRepository,
 } from './talent-conversation';
 
 export type TalentProblem =
-  'not_found' | 'not_party' | 'not_manager' | 'not_planned' | 'bad_date' | 'too_long' | 'stale';
+  | 'not_found'
+  | 'not_party'
+  | 'not_manager'
+  | 'not_planned'
+  | 'no_manager'
+  | 'bad_date'
+  | 'bad_time'
+  | 'too_long'
+  | 'stale';
 
 export type TalentOutcome =
   | { kind: 'changed'; conversation: TalentConversation; previous: TalentConversation }
@@ -113,7 +123,62 @@ export class TalentConversationService {
     if (current.version !== version) return { kind: 'refused', problem: 'stale', conversation: current };
     if (!validDate(date) || date < today(this.options.clock) || date > monthsAhead(this.options.clock))
       return { kind: 'refused', problem: 'bad_date', conversation: current };
-    return this.save(current, { dueDate: date, movedBy: by.toLowerCase() });
+    // A meeting in the calendar moves along, at the same time of day.
+    const meeting = current.meeting && { ...current.meeting, revision: current.meeting.revision + 1 };
+    return this.save(current, { dueDate: date, movedBy: by.toLowerCase(), meeting });
+  }
+
+  /**
+   * Either side makes the conversation a Teams meeting, or changes its date or time: a local time on a date
+   * in the zone of whoever sets it. Needs a manager (the meeting is for both). The calendar event follows
+   * (talent-calendar.ts).
+   */
+  async setMeeting(
+    id: string,
+    by: string,
+    version: number,
+    input: { date: string; time: string; minutes: number; timeZone: string },
+  ): Promise<TalentOutcome> {
+    const current = await this.conversations.get(id);
+    if (!current) return { kind: 'refused', problem: 'not_found' };
+    if (!isParty(current, by)) return { kind: 'refused', problem: 'not_party', conversation: current };
+    if (current.status !== 'planned')
+      return { kind: 'refused', problem: 'not_planned', conversation: current };
+    if (!current.managerAadObjectId) return { kind: 'refused', problem: 'no_manager', conversation: current };
+    const m = current.meeting;
+    if (
+      current.dueDate === input.date &&
+      m?.time === input.time &&
+      m.minutes === input.minutes &&
+      m.timeZone === input.timeZone
+    )
+      return { kind: 'unchanged', conversation: current };
+    if (current.version !== version) return { kind: 'refused', problem: 'stale', conversation: current };
+    if (
+      !/^([01]\d|2[0-3]):[0-5]\d$/.test(input.time) ||
+      !(TALENT_MEETING_MINUTES as readonly number[]).includes(input.minutes)
+    )
+      return { kind: 'refused', problem: 'bad_time', conversation: current };
+    if (
+      !validDate(input.date) ||
+      input.date < today(this.options.clock) ||
+      input.date > monthsAhead(this.options.clock)
+    )
+      return { kind: 'refused', problem: 'bad_date', conversation: current };
+    const meeting = {
+      time: input.time,
+      minutes: input.minutes,
+      timeZone: input.timeZone,
+      revision: (m?.revision ?? 0) + 1,
+    };
+    const start = meetingInstants({ dueDate: input.date, meeting })?.start;
+    if (!start || start.getTime() <= this.options.clock().getTime())
+      return { kind: 'refused', problem: 'bad_time', conversation: current };
+    return this.save(current, {
+      dueDate: input.date,
+      meeting,
+      ...(input.date === current.dueDate ? {} : { movedBy: by.toLowerCase() }),
+    });
   }
 
   /** The manager records that it was held, with what both agreed; the next one is planned six months on. */

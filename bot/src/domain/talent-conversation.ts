@@ -5,6 +5,7 @@
  * Pure types and rules; no MongoDB, no Teams.
  */
 import { createHash } from 'node:crypto';
+import { DateTime } from 'luxon';
 import { forManager, type ProposalSummary, type ValidatedProposalView } from './proposal';
 import type { LedgerEntry, LedgerTotals } from './ledger';
 import { trajectFigures, type Traject } from './traject';
@@ -37,9 +38,37 @@ export interface TalentConversation {
   wishes?: string | undefined;
   /** The last change of date: who moved it, so the other side can be told. */
   movedBy?: string | undefined;
+  /** The conversation as a Teams meeting in both calendars (Microsoft Graph configured): its time. */
+  meeting?: TalentMeetingPlan | undefined;
   version: number;
   createdAt: string;
   updatedAt: string;
+}
+
+/** The lengths a talent-development conversation's meeting can have, in minutes. */
+export const TALENT_MEETING_MINUTES = [30, 45, 60, 90] as const;
+
+/**
+ * When the conversation takes place as a Teams meeting: a local time on its date, in the zone of whoever set
+ * it. The calendar event itself (talent-calendar.ts) follows this plan; `revision` goes up with every change
+ * of date or time, so the calendar's copy can tell whether it is behind.
+ */
+export interface TalentMeetingPlan {
+  /** HH:mm, local in `timeZone`. */
+  time: string;
+  minutes: number;
+  timeZone: string;
+  revision: number;
+}
+
+/** The meeting's start and end as instants; undefined without a meeting (or with a time that cannot be). */
+export function meetingInstants(
+  c: Pick<TalentConversation, 'dueDate' | 'meeting'>,
+): { start: Date; end: Date } | undefined {
+  if (!c.meeting) return undefined;
+  const start = DateTime.fromISO(`${c.dueDate}T${c.meeting.time}`, { zone: c.meeting.timeZone });
+  if (!start.isValid) return undefined;
+  return { start: start.toJSDate(), end: start.plus({ minutes: c.meeting.minutes }).toJSDate() };
 }
 
 /**

@@ -19,6 +19,7 @@ export const COLLECTIONS = {
   sessionEvents: 'sessionEvents',
   proposals: 'proposals',
   talentConversations: 'talentConversations',
+  talentCalendar: 'talentCalendar',
   deliveries: 'deliveries',
   jobs: 'jobs',
   claims: 'claims',
@@ -77,6 +78,8 @@ export const INDEXES: Readonly<Record<CollectionName, readonly IndexDescription[
     },
     { key: { tenantId: 1, managerAadObjectId: 1, dueDate: 1 }, name: 'by_manager_due' },
   ],
+  // The calendar event of a talent-development conversation: `_id` is the conversation's id.
+  talentCalendar: [{ key: { tenantId: 1 }, name: 'by_tenant' }],
   deliveries: [
     // The outbox: one row per effect (e.g. "nudge 7 days before conversation X"); sent at most once.
     { key: { key: 1 }, name: 'uniq_key', unique: true },

@@ -478,6 +478,25 @@ export const nl = {
   'talent.problem.not_planned': 'Dit gesprek is al gehouden of afgezegd.',
   'talent.problem.bad_date':
     'Kies een datum vanaf vandaag en binnen een jaar (gehouden: niet in de toekomst).',
+  'talent.problem.no_manager':
+    'Er is nog geen leidinggevende bij dit gesprek. Noem je leidinggevende eerst in je Prof-traject.',
+  'talent.problem.bad_time': 'Kies een tijd die nog moet komen en een duur van 30, 45, 60 of 90 minuten.',
+  'talent.meeting.planned': 'Teams-vergadering: {when}. Jullie krijgen allebei een uitnodiging in je agenda.',
+  'talent.meeting.pending': 'Teams-vergadering: {when}. De uitnodiging wordt verstuurd.',
+  'talent.meeting.join': 'Deelnemen aan de vergadering',
+  'talent.action.meeting': 'Plan als Teams-vergadering',
+  'talent.action.meetingChange': 'Wijzig dag of tijd van de vergadering',
+  'talent.action.meetingConfirm': 'Zet in beide agenda’s',
+  'talent.field.meetingDate': 'Datum',
+  'talent.field.meetingTime': 'Begintijd',
+  'talent.field.meetingMinutes': 'Duur',
+  'talent.field.minutes': '{minutes} minuten',
+  'talent.done.meeting':
+    'Het gesprek staat op {when} als Teams-vergadering. Jullie krijgen allebei een uitnodiging in je agenda.',
+  'talent.calendar.subject': 'Talentontwikkelgesprek {name} en {manager}',
+  'talent.calendar.body':
+    'Het halfjaarlijkse talentontwikkelgesprek van {name} met {manager}. De voorbereiding staat in Werkplekleren+, onder Mijn Prof-traject.',
+  'talent.calendar.cancelComment': 'Dit talentontwikkelgesprek gaat niet door.',
   'talent.problem.too_long': 'Dat is te lang.',
   'talent.problem.stale': 'Het gesprek is intussen veranderd; dit is hoe het nu staat.',
   'talent.badData': 'Deze kaart stuurde gegevens die ik niet kan lezen. Er is niets veranderd.',

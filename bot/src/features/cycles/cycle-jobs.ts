@@ -7,6 +7,7 @@ import {
   type AdaptiveCard,
 } from '../../cards/adaptive-card';
 import { translator, type Translate } from '../../cards/i18n';
+import { escapeHtml } from '../../domain/calendar';
 import type { CalendarSync, SyncResult } from '../../domain/calendar-sync.service';
 import type { Circle } from '../../domain/circle';
 import type { PlannedCycle, PlannedSession } from '../../domain/cycle-planner.service';
@@ -49,10 +50,6 @@ export async function syncCycleCalendar(
       cancelComment: t('plan.calendar.cancelComment'),
     },
   );
-}
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 /** The safety net for a calendar sync: a job per cycle version that runs the (idempotent) sync again. */

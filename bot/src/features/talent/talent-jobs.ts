@@ -1,26 +1,30 @@
 import { randomUUID } from 'node:crypto';
 import { translator } from '../../cards/i18n';
 import { toAttachment, type AdaptiveCard } from '../../cards/adaptive-card';
-import type { JobContext, Scheduler } from '../../domain/jobs';
+import { escapeHtml, isCalendarError } from '../../domain/calendar';
+import { PermanentJobError, type JobContext, type Scheduler } from '../../domain/jobs';
 import type { LedgerService } from '../../domain/ledger.service';
 import type { DeliveryAddress, Outbox } from '../../domain/outbox';
 import type { Professional } from '../../domain/professional';
 import type { ProfessionalService } from '../../domain/professional.service';
 import type { ProposalReader } from '../../domain/proposal';
+import type { TalentCalendar } from '../../domain/talent-calendar';
 import {
   managerSummary,
+  meetingInstants,
   type ManagerSummary,
   type TalentConversation,
 } from '../../domain/talent-conversation';
 import type { TalentConversationService } from '../../domain/talent-conversation.service';
 import { heldReminderAt, nudgeSchedule, workingMoment } from '../../domain/talent-timing';
 import type { TrajectService } from '../../domain/traject.service';
-import { heldReminderCard, managerNudgeCard, preparationCard } from './talent.card';
+import { heldReminderCard, managerNudgeCard, preparationCard, type TalentMeetingView } from './talent.card';
 
 export const TALENT_JOBS = {
   nudge: 'talent.nudge',
   preparation: 'talent.preparation',
   reminder: 'talent.reminder',
+  calendar: 'talent.calendar',
 } as const;
 
 export interface TalentTiming {
@@ -47,6 +51,8 @@ export interface TalentDeps {
   clock: () => Date;
   timing: TalentTiming;
   logger: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+  /** The conversations as Teams meetings in both calendars; undefined without Microsoft Graph. */
+  calendar?: TalentCalendar | undefined;
 }
 
 const keys = (c: Pick<TalentConversation, 'id' | 'dueDate'>) => ({
@@ -89,10 +95,13 @@ export async function scheduleTalentJobs(
   ]);
   const data = { conversationId: conversation.id, dueDate: conversation.dueDate };
   const k = keys(conversation);
+  // A planned meeting's own local date wins over the due date for the nudges' days.
+  const startsAt = meetingInstants(conversation)?.start;
   if (conversation.managerAadObjectId) {
     const zone = zoneOf(manager, timing);
     const plan = nudgeSchedule({
       dueDate: conversation.dueDate,
+      startsAt,
       recipientTimeZone: zone,
       offsetsDays: timing.nudgeDays,
       dayStart: timing.dayStart,
@@ -122,6 +131,7 @@ export async function scheduleTalentJobs(
   }
   const prep = nudgeSchedule({
     dueDate: conversation.dueDate,
+    startsAt,
     recipientTimeZone: zoneOf(professional, timing),
     offsetsDays: [timing.preparationDays],
     dayStart: timing.dayStart,
@@ -176,6 +186,18 @@ export function registerTalentJobs(
     return professional ? { conversation, professional, manager } : undefined;
   };
   const today = () => deps.clock().toISOString().slice(0, 10);
+  /** The meeting as the recipient's card shows it (in their zone); undefined without Graph. */
+  const meetingView = async (
+    conversation: TalentConversation,
+    recipient: Professional,
+  ): Promise<TalentMeetingView | undefined> =>
+    deps.calendar
+      ? {
+          canPlan: true,
+          entry: await deps.calendar.entry(conversation.id),
+          timeZone: zoneOf(recipient, deps.timing),
+        }
+      : undefined;
 
   const sendTo = async (
     recipient: Professional | undefined,
@@ -209,6 +231,7 @@ export function registerTalentJobs(
         daysBefore: days,
         tabLink: deps.tabLink,
         today: today(),
+        meeting: await meetingView(conversation, manager),
       }),
     );
   });
@@ -229,8 +252,46 @@ export function registerTalentJobs(
         managerName: manager?.name,
         tabLink: deps.tabLink,
         noteId: randomUUID(),
+        meeting: await meetingView(conversation, professional),
       }),
     );
+  });
+
+  scheduler.register(TALENT_JOBS.calendar, async (job) => {
+    const calendar = deps.calendar;
+    if (!calendar) return;
+    const { conversationId } = job.data as { conversationId: string };
+    try {
+      const result = await calendar.sync(conversationId, {
+        // Cancelled after erasure: nothing is known of the people any more, so in the product's language.
+        cancelComment: translator('nl')('talent.calendar.cancelComment'),
+        describe: async (c) => {
+          const [professional, manager] = await Promise.all([
+            deps.professionals.find(c.tenantId, c.professionalAadObjectId),
+            c.managerAadObjectId ? deps.professionals.find(c.tenantId, c.managerAadObjectId) : undefined,
+          ]);
+          // The invitation in the manager's language: they hold the conversation.
+          const t = translator(manager?.locale ?? professional?.locale ?? 'nl');
+          const names = { name: professional?.name ?? '', manager: manager?.name ?? '' };
+          return {
+            subject: t('talent.calendar.subject', names),
+            bodyHtml: `<p>${escapeHtml(t('talent.calendar.body', names))}</p>`,
+            attendees: [
+              { aadObjectId: c.professionalAadObjectId, name: names.name },
+              ...(c.managerAadObjectId ? [{ aadObjectId: c.managerAadObjectId, name: names.manager }] : []),
+            ],
+          };
+        },
+      });
+      deps.logger.info({ conversationId, result }, 'talent conversation calendar synced');
+    } catch (err) {
+      // Only an unavailable calendar is worth trying again; the rest is configuration or a bug.
+      if (isCalendarError(err) && err.code !== 'CALENDAR_UNAVAILABLE') {
+        deps.logger.warn({ conversationId, code: err.code }, 'talent conversation calendar refused');
+        throw new PermanentJobError(err.code, err.message);
+      }
+      throw err;
+    }
   });
 
   scheduler.register(TALENT_JOBS.reminder, async (job) => {
@@ -244,6 +305,25 @@ export function registerTalentJobs(
       'talent-reminder',
       heldReminderCard(t, manager.locale, { conversation, name: professional.name, today: today() }),
     );
+  });
+}
+
+/**
+ * Brings the conversation's calendar event in line with it (talent-calendar.ts): a job per plan revision (or
+ * `gone` after erasure), run at once by whichever replica polls first, retried when Graph is unavailable.
+ */
+export async function scheduleTalentCalendar(
+  deps: Pick<TalentDeps, 'scheduler' | 'clock' | 'calendar'>,
+  conversationId: string,
+  tag: string,
+  delayMs = 0,
+): Promise<void> {
+  if (!deps.calendar) return;
+  await deps.scheduler.schedule({
+    key: `talent-calendar:${conversationId}:${tag}`,
+    name: TALENT_JOBS.calendar,
+    runAt: new Date(deps.clock().getTime() + delayMs),
+    data: { conversationId },
   });
 }
 

@@ -14,8 +14,11 @@ import type { MessageKey, Translate } from '../../cards/i18n';
 import { VERBS } from '../../cards/verbs';
 import { LEDGER_LIMITS } from '../../domain/ledger';
 import type { Locale } from '../../domain/locale';
+import type { TalentCalendarEntry } from '../../domain/talent-calendar';
 import {
+  meetingInstants,
   TALENT_LIMITS,
+  TALENT_MEETING_MINUTES,
   type ManagerSummary,
   type TalentConversation,
 } from '../../domain/talent-conversation';
@@ -104,6 +107,86 @@ function proposeDate(t: Translate, c: TalentConversation): CardElement {
   });
 }
 
+/** What a card shows of the conversation as a Teams meeting, and whether it can become one. */
+export interface TalentMeetingView {
+  /** Microsoft Graph is configured: the conversation can become a calendar event with a Teams meeting. */
+  canPlan: boolean;
+  /** The calendar's copy, once the event exists. */
+  entry?: TalentCalendarEntry | undefined;
+  /** The reader's time zone: the time is shown in it. */
+  timeZone: string;
+}
+
+/** "donderdag 4 juni 2027, 10:00–11:00" in the reader's zone. */
+export function formatMeeting(c: TalentConversation, locale: Locale, timeZone: string): string | undefined {
+  const at = meetingInstants(c);
+  if (!at) return undefined;
+  const tag = locale === 'en' ? 'en-GB' : 'nl-NL';
+  const start = DateTime.fromJSDate(at.start, { zone: timeZone }).setLocale(tag);
+  const end = DateTime.fromJSDate(at.end, { zone: timeZone }).setLocale(tag);
+  return `${start.toFormat('cccc d MMMM yyyy, HH:mm')}–${end.toFormat('HH:mm')}`;
+}
+
+/**
+ * The meeting's time and join button (in the body), and the form that plans it or changes its day or time
+ * (an action): only for a planned conversation with a manager, and only where Graph is configured.
+ */
+function meetingParts(
+  t: Translate,
+  locale: Locale,
+  c: TalentConversation,
+  view: TalentMeetingView | undefined,
+): { body: CardElement[]; action: CardElement | undefined } {
+  const body: CardElement[] = [];
+  const when = view ? formatMeeting(c, locale, view.timeZone) : undefined;
+  if (view && c.meeting && when) {
+    const inCalendar = view.entry !== undefined && view.entry.revision >= c.meeting.revision;
+    body.push(paragraph(t(inCalendar ? 'talent.meeting.planned' : 'talent.meeting.pending', { when })));
+    if (view.entry?.joinUrl)
+      body.push({
+        type: 'ActionSet',
+        actions: [{ type: 'Action.OpenUrl', title: t('talent.meeting.join'), url: view.entry.joinUrl }],
+      });
+  }
+  if (!view?.canPlan || !c.managerAadObjectId || c.status !== 'planned') return { body, action: undefined };
+  const at = meetingInstants(c);
+  const time = at ? DateTime.fromJSDate(at.start, { zone: view.timeZone }).toFormat('HH:mm') : '10:00';
+  const action = showCard(t(c.meeting ? 'talent.action.meetingChange' : 'talent.action.meeting'), {
+    body: [
+      {
+        type: 'Input.Date',
+        id: 'meetingDate',
+        label: t('talent.field.meetingDate'),
+        isRequired: true,
+        errorMessage: t('talent.problem.bad_date'),
+        value: at ? DateTime.fromJSDate(at.start, { zone: view.timeZone }).toISODate() : c.dueDate,
+      },
+      {
+        type: 'Input.Time',
+        id: 'meetingTime',
+        label: t('talent.field.meetingTime'),
+        isRequired: true,
+        errorMessage: t('talent.problem.bad_time'),
+        value: time,
+      },
+      {
+        type: 'Input.ChoiceSet',
+        id: 'meetingMinutes',
+        label: t('talent.field.meetingMinutes'),
+        isRequired: true,
+        errorMessage: t('talent.problem.bad_time'),
+        value: String(c.meeting?.minutes ?? 60),
+        choices: TALENT_MEETING_MINUTES.map((m) => ({
+          title: t('talent.field.minutes', { minutes: m }),
+          value: String(m),
+        })),
+      },
+    ],
+    actions: [executeAction(t('talent.action.meetingConfirm'), VERBS.talentMeeting, data(c))],
+  });
+  return { body, action };
+}
+
 /** The date it was held (today at the latest) and what was agreed: the "held" form of both manager cards. */
 function heldInputs(t: Translate, c: TalentConversation, today: string): CardElement[] {
   return [
@@ -134,9 +217,11 @@ export function managerNudgeCard(
     daysBefore: number;
     tabLink: string;
     today: string;
+    meeting?: TalentMeetingView | undefined;
   },
 ): AdaptiveCard {
   const { conversation: c, summary } = input;
+  const meeting = meetingParts(t, locale, c, input.meeting);
   const title =
     input.daysBefore <= 1
       ? t('talent.nudge.titleTomorrow', { name: summary.name })
@@ -153,6 +238,7 @@ export function managerNudgeCard(
     body: [
       plainText(title, { weight: 'Bolder', size: 'Large' }),
       paragraph(t('talent.nudge.when', { date: formatDate(c.dueDate, locale) })),
+      ...meeting.body,
       plainText(t('talent.nudge.intro', { name: summary.name })),
       ...summaryElements(t, summary, c.wishes),
       subheading(t('talent.questions.heading')),
@@ -162,6 +248,7 @@ export function managerNudgeCard(
     actions: [
       { type: 'Action.OpenUrl', title: t('talent.action.openTab'), url: input.tabLink },
       proposeDate(t, c),
+      ...(meeting.action ? [meeting.action] : []),
       executeAction(t('talent.action.snooze'), VERBS.talentSnooze, data(c)),
       held,
     ],
@@ -178,9 +265,11 @@ export function preparationCard(
     tabLink: string;
     /** A fresh id for the note this card may share, so a resent invoke records it once. */
     noteId: string;
+    meeting?: TalentMeetingView | undefined;
   },
 ): AdaptiveCard {
   const { conversation: c, summary } = input;
+  const meeting = meetingParts(t, locale, c, input.meeting);
   const title = input.managerName
     ? t('talent.prep.title', { manager: input.managerName })
     : t('talent.prep.titleNoManager');
@@ -193,6 +282,7 @@ export function preparationCard(
     body: [
       plainText(title, { weight: 'Bolder', size: 'Large' }),
       paragraph(t('talent.nudge.when', { date: formatDate(c.dueDate, locale) })),
+      ...meeting.body,
       paragraph(t('talent.prep.intro')),
       ...summaryElements(t, summary, undefined),
       {
@@ -208,6 +298,7 @@ export function preparationCard(
     actions: [
       { type: 'Action.OpenUrl', title: t('talent.action.openTab'), url: input.tabLink },
       proposeDate(t, c),
+      ...(meeting.action ? [meeting.action] : []),
       showCard(t('talent.action.note'), {
         body: [
           {

@@ -5,11 +5,12 @@ import { toAttachment, type AdaptiveCard } from '../../cards/adaptive-card';
 import { translator, type MessageKey } from '../../cards/i18n';
 import { VERBS } from '../../cards/verbs';
 import { LEDGER_LIMITS } from '../../domain/ledger';
+import type { TalentConversation } from '../../domain/talent-conversation';
 import type { TalentOutcome } from '../../domain/talent-conversation.service';
 import { localeOf, tenantIdOf, turnLogger } from '../shared/activity';
 import type { FeatureDeps } from '../shared/deps';
-import { formatDate, talentMessageCard } from './talent.card';
-import { scheduleSnooze, scheduleTalentJobs, type TalentDeps } from './talent-jobs';
+import { formatDate, formatMeeting, talentMessageCard } from './talent.card';
+import { scheduleSnooze, scheduleTalentCalendar, scheduleTalentJobs, type TalentDeps } from './talent-jobs';
 
 const base = z.object({
   conversationId: z.string().min(3).max(300),
@@ -19,6 +20,12 @@ const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 const moveData = base.extend({ date: isoDate });
 const heldData = base.extend({ heldOn: isoDate, agreements: z.string().max(20_000).optional().default('') });
 const wishesData = base.extend({ wishes: z.string().max(20_000).optional().default('') });
+// The form's fields have names of their own: it sits on the same card as the "another date" form.
+const meetingData = base.extend({
+  meetingDate: isoDate,
+  meetingTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/),
+  meetingMinutes: z.union([z.string().regex(/^\d{1,3}$/), z.number().int()]).transform(Number),
+});
 const noteData = base.extend({
   noteId: z.string().uuid(),
   note: z.string().max(20_000).optional().default(''),
@@ -49,6 +56,13 @@ export function registerTalent(
     return aad;
   };
 
+  /** A new date or time: the nudges follow, and so does the calendar event when there is one. */
+  const afterPlanChange = async (conversation: TalentConversation, previous: TalentConversation) => {
+    await scheduleTalentJobs(talent, conversation, previous);
+    if (conversation.meeting)
+      await scheduleTalentCalendar(talent, conversation.id, `r${conversation.meeting.revision}`);
+  };
+
   const handlers: Record<string, (context: TurnContext, raw: unknown) => Promise<AdaptiveCard>> = {
     [VERBS.talentMove]: async (context, raw) => {
       const data = moveData.safeParse(raw);
@@ -62,10 +76,30 @@ export function registerTalent(
         data.data.date,
       );
       if (outcome.kind === 'refused') return refusal(context, outcome);
-      if (outcome.kind === 'changed')
-        await scheduleTalentJobs(talent, outcome.conversation, outcome.previous);
+      if (outcome.kind === 'changed') await afterPlanChange(outcome.conversation, outcome.previous);
       const c = outcome.conversation;
       return reply(context, 'talent.done.moved', { date: formatDate(c.dueDate, locale(context)) });
+    },
+    [VERBS.talentMeeting]: async (context, raw) => {
+      const data = meetingData.safeParse(raw);
+      if (!data.success) return reply(context, 'talent.badData');
+      const by = who(context, data.data.conversationId);
+      const tenantId = tenantIdOf(context.activity);
+      if (!by || !tenantId || !talent.calendar) return reply(context, 'talent.problem.not_found');
+      // The time is meant in the zone of whoever sets it.
+      const actor = await talent.professionals.find(tenantId, by);
+      const timeZone = actor?.timeZone ?? talent.timing.defaultTimeZone;
+      const outcome = await talent.talents.setMeeting(data.data.conversationId, by, data.data.version, {
+        date: data.data.meetingDate,
+        time: data.data.meetingTime,
+        minutes: data.data.meetingMinutes,
+        timeZone,
+      });
+      if (outcome.kind === 'refused') return refusal(context, outcome);
+      if (outcome.kind === 'changed') await afterPlanChange(outcome.conversation, outcome.previous);
+      return reply(context, 'talent.done.meeting', {
+        when: formatMeeting(outcome.conversation, locale(context), timeZone) ?? '',
+      });
     },
     [VERBS.talentHeld]: async (context, raw) => {
       const data = heldData.safeParse(raw);
