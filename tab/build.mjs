@@ -9,11 +9,13 @@ const out = path.resolve(here, '..', 'dist', 'tab-web');
 
 await mkdir(out, { recursive: true });
 await cp(path.join(here, 'public'), out, { recursive: true });
-// index: the personal tab; meeting: the meeting side panel and stage (meeting.html, stage.html).
+// index: the personal tab; meeting: the meeting side panel and stage (meeting.html, stage.html); config: the
+// meeting tab's configuration page (config.html).
 await build({
   entryPoints: {
     index: path.join(here, 'src', 'index.ts'),
     meeting: path.join(here, 'src', 'meeting.ts'),
+    config: path.join(here, 'src', 'config.ts'),
   },
   bundle: true,
   minify: true,

@@ -15,14 +15,13 @@ import { fill, textsFor, type Texts } from './texts';
  * mode, as the identity in `?as=<tenantId>:<aadObjectId>` (or the one picked before), with the chat in
  * `?chatId=`.
  *
- * What the app manifest (issue 7) needs for these pages:
- * - a `configurableTabs` entry with `configurationUrl` pointing at a configuration page (not built yet),
- *   `scopes: ["groupChat"]` and `context: ["meetingSidePanel", "meetingStage"]` (add "meetingChatTab" to
- *   offer it as a tab in the meeting chat too); its content URL is `{publicUrl}/tab/meeting.html`, which
- *   the configuration page sets with `pages.config.setConfig({ contentUrl, websiteUrl })`;
+ * What the app manifest (manifest/manifest.json) declares for these pages:
+ * - a `configurableTabs` entry whose configuration page (config.html, src/config.ts) hands Teams
+ *   `{publicUrl}/tab/meeting.html` as the content URL, with `scopes: ["groupChat"]` and the contexts
+ *   meetingChatTab, meetingDetailsTab, meetingSidePanel and meetingStage;
  * - `authorization.permissions.resourceSpecific`: `{ "name": "MeetingStage.Write.Chat", "type":
- *   "Delegated" }`, without which `meeting.shareAppContentToStage` fails (ChannelMeetingStage.Write.Group for
- *   channel meetings);
+ *   "Delegated" }`, without which `meeting.shareAppContentToStage` fails (ChannelMeetingStage.Write.Group
+ *   would be needed for channel meetings, which the tab does not offer);
  * - the service's host in `validDomains`: the stage URL shared is `{publicUrl}/tab/stage.html?chatId=…`,
  *   and Teams opens only URLs of the app's valid domains on the stage;
  * - `webApplicationInfo` (id and resource) for the SSO token, as for the personal tab.

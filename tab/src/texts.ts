@@ -142,6 +142,14 @@ const nl = {
       'Delen op het podium is niet gelukt. Alleen organisatoren en presentatoren van de vergadering kunnen delen.',
     cardFailed: 'Deze kaart kan hier niet getoond worden. Bekijk haar in de vergaderchat.',
   },
+  /** The configuration page Teams shows when the app is added to a meeting (config.html). */
+  config: {
+    title: 'Werkplekleren+ in deze vergadering',
+    intro:
+      'Tijdens de vergadering toont Werkplekleren+ de sessie van je Prof-cirkel in het zijpaneel: de kaart uit de vergaderchat, de stap waar jullie zijn en de tijd die er nog voor is. Wie presenteert, kan de sessie op het podium delen.',
+    ready: 'Kies Opslaan om Werkplekleren+ aan deze vergadering toe te voegen.',
+    tabName: 'Prof-cirkel',
+  },
 };
 
 const en: typeof nl = {
@@ -281,6 +289,13 @@ const en: typeof nl = {
     shared: 'Shared to the stage.',
     shareFailed: "Sharing to the stage failed. Only the meeting's organisers and presenters can share.",
     cardFailed: 'This card cannot be shown here. See it in the meeting chat.',
+  },
+  config: {
+    title: 'Werkplekleren+ in this meeting',
+    intro:
+      "During the meeting Werkplekleren+ shows your Prof-circle's session in the side panel: the card from the meeting chat, the step you are at and the time left for it. Whoever presents can share the session to the stage.",
+    ready: 'Select Save to add Werkplekleren+ to this meeting.',
+    tabName: 'Prof-circle',
   },
 };
 
