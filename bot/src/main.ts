@@ -60,6 +60,9 @@ export const PROJECT_ROOT = path.resolve(
  */
 const TALENT_RETIRE_DELAY_MS = 60_000;
 
+/** The longest a directory look-up (a manager on the traject card) may take, retries included. */
+const DIRECTORY_TIMEOUT_MS = 5_000;
+
 export interface Service {
   url: string;
   port: number;
@@ -147,7 +150,13 @@ export async function startService(config: Config, logger: Logger = createLogger
     if (config.graph)
       logger.info({ organizer: config.graph.organizer }, 'Microsoft Graph calendar configured');
     // Managers from the directory (needs User.Read.All): on whenever Graph is configured.
-    const directory = config.directory ? createGraphDirectory(config.directory) : undefined;
+    // Looked up while someone waits for a card (Teams gives an invoke about 15 seconds): a short bound.
+    const directory = config.directory
+      ? createGraphDirectory({
+          ...config.directory,
+          timeoutMs: Math.min(config.directory.timeoutMs, DIRECTORY_TIMEOUT_MS),
+        })
+      : undefined;
     if (directory) logger.info('Microsoft Graph directory configured (managers)');
     const talentCalendarRepository = new MongoTalentCalendarRepository(db);
     const talentCalendar = config.graph

@@ -2,7 +2,7 @@ import { MongoClient } from 'mongodb';
 import { cardExecute, person, personalInstall, TENANT_ID, type Person } from '../support/activities';
 import { FakeBotConnector } from '../support/bot-connector.fake';
 import { actionFor, cardProblems } from '../support/cards';
-import { callTabApi, composeTraject } from '../support/flows';
+import { callTabApi, composeTraject, TRAJECT_INPUTS } from '../support/flows';
 import { FakeGraph, graphServiceEnv, TEST_GRAPH_APP, type StoredEvent } from '../support/graph.fake';
 import { testMongoUri, uniqueDbName } from '../support/mongo';
 import { postActivity } from '../support/service';
@@ -134,7 +134,13 @@ describe('talent-development conversations as Teams meetings', () => {
     // Teams resends the invoke: the same plan, nothing changes.
     expect(await press(sanne, 'talent.meeting', plan)).toContain('10:30–11:30');
     const saved = await stored();
-    expect(saved.meeting).toEqual({ time: '10:30', minutes: 60, timeZone: 'Europe/Amsterdam', revision: 1 });
+    expect(saved.meeting).toEqual({
+      time: '10:30',
+      minutes: 60,
+      timeZone: 'Europe/Amsterdam',
+      revision: 1,
+      plannedAt: expect.any(String),
+    });
     expect(saved.version).toBe(conversation.version + 1);
 
     await until(() => liveEvents().length === 1, 'the calendar event');
@@ -230,6 +236,43 @@ describe('talent-development conversations as Teams meetings', () => {
     expect(text(card)).toContain(`${inAmsterdam}–`);
     expect(text(card)).toContain(liveEvents()[0]!.joinUrl!);
     expect(actionFor(card, 'talent.meeting')).toBeDefined();
+  });
+
+  it('cancels the meeting when the professional names another manager, who can plan a new one', async () => {
+    const first = liveEvents()[0]!;
+    // "Bewerken" on her traject card, then save with another manager.
+    const edit = (await postActivity(service, cardExecute(connector.serviceUrl, sanne, 'traject.edit', {})))
+      .body as { value: unknown };
+    const save = actionFor(edit.value, 'traject.save')!;
+    expect(
+      await press(sanne, 'traject.save', {
+        ...save.data,
+        ...TRAJECT_INPUTS,
+        manager: colleague.aadObjectId,
+        startDate: start,
+      }),
+    ).toContain('Prof-traject');
+    await until(() => graph.events.get(first.id)?.cancelled === true, 'the old meeting cancelled');
+    const changed = await stored();
+    expect(changed.meeting).toBeUndefined();
+    expect(await db().collection('talentCalendar').countDocuments({})).toBe(0);
+
+    expect(
+      await press(colleague, 'talent.meeting', {
+        conversationId: changed.id,
+        version: changed.version,
+        meetingDate: changed.dueDate,
+        meetingTime: '14:00',
+        meetingMinutes: '30',
+      }),
+    ).toContain('14:00–14:30');
+    await until(() => liveEvents().length === 1, 'the new meeting');
+    expect(liveEvents()[0]!.id).not.toBe(first.id);
+    expect(
+      liveEvents()[0]!
+        .attendees.map((a) => a.emailAddress.address)
+        .sort(),
+    ).toEqual(['collega@contoso.nl', 'sanne@contoso.nl']);
   });
 
   it('cancels the event once the professional’s data is erased', async () => {

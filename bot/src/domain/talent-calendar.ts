@@ -80,6 +80,12 @@ export class TalentCalendar {
         return 'cancelled';
       }
       const meeting = conversation.meeting;
+      if (!meeting && entry && conversation.status === 'planned') {
+        // The meeting was taken off the plan (another manager): the event goes.
+        await this.calendar.cancelEvent(entry.organizer, entry.eventId, texts.cancelComment);
+        await this.entries.remove(conversationId);
+        return 'cancelled';
+      }
       const at = meetingInstants(conversation);
       if (
         conversation.status !== 'planned' ||
@@ -101,8 +107,9 @@ export class TalentCalendar {
           end: at.end,
           timeZone: meeting.timeZone,
           attendees: described.attendees,
-          // One event per conversation (its creation time tells a later one with the same id apart).
-          transactionId: calendarTransactionId(`talent:${conversation.id}:${conversation.createdAt}`),
+          // One event per planned meeting: a create sent again returns it; a meeting planned anew after the
+          // previous one was cancelled (another manager) is another event.
+          transactionId: calendarTransactionId(`talent:${conversation.id}:${meeting.plannedAt}`),
         });
         await this.entries.save({
           conversationId,

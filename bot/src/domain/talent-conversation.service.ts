@@ -67,16 +67,20 @@ export class TalentConversationService {
     professionalAadObjectId: string;
     managerAadObjectId: string | undefined;
     trajectStart: string;
-  }): Promise<{ conversation: TalentConversation; created: boolean }> {
+  }): Promise<{ conversation: TalentConversation; created: boolean; previous?: TalentConversation }> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const all = await this.conversations.listForProfessional(input.tenantId, input.professionalAadObjectId);
       const open = all.find((c) => c.status === 'planned');
       if (open) {
-        if (open.managerAadObjectId === input.managerAadObjectId)
+        if (open.managerAadObjectId === input.managerAadObjectId?.toLowerCase())
           return { conversation: open, created: false };
-        const next = this.bump(open, { managerAadObjectId: input.managerAadObjectId });
+        // A meeting agreed with the previous manager is not one with the new manager: it goes.
+        const next = this.bump(open, {
+          managerAadObjectId: input.managerAadObjectId?.toLowerCase(),
+          meeting: undefined,
+        });
         if (await this.conversations.update(next, open.version))
-          return { conversation: next, created: false };
+          return { conversation: next, created: false, previous: open };
         continue;
       }
       const last = all.at(-1);
@@ -170,6 +174,7 @@ export class TalentConversationService {
       minutes: input.minutes,
       timeZone: input.timeZone,
       revision: (m?.revision ?? 0) + 1,
+      plannedAt: m?.plannedAt ?? this.options.clock().toISOString(),
     };
     const start = meetingInstants({ dueDate: input.date, meeting })?.start;
     if (!start || start.getTime() <= this.options.clock().getTime())

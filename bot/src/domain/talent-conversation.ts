@@ -59,6 +59,8 @@ export interface TalentMeetingPlan {
   minutes: number;
   timeZone: string;
   revision: number;
+  /** When it first became a meeting (kept while it is moved): one calendar event per planned meeting. */
+  plannedAt: string;
 }
 
 /** The meeting's start and end as instants; undefined without a meeting (or with a time that cannot be). */

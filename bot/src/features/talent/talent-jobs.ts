@@ -309,8 +309,9 @@ export function registerTalentJobs(
 }
 
 /**
- * Brings the conversation's calendar event in line with it (talent-calendar.ts): a job per plan revision (or
- * `gone` after erasure), run at once by whichever replica polls first, retried when Graph is unavailable.
+ * Brings the conversation's calendar event in line with it (talent-calendar.ts): a job per version of the
+ * conversation (or `gone` after erasure), run at once by whichever replica polls first, retried when Graph
+ * is unavailable.
  */
 export async function scheduleTalentCalendar(
   deps: Pick<TalentDeps, 'scheduler' | 'clock' | 'calendar'>,

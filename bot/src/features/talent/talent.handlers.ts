@@ -60,7 +60,7 @@ export function registerTalent(
   const afterPlanChange = async (conversation: TalentConversation, previous: TalentConversation) => {
     await scheduleTalentJobs(talent, conversation, previous);
     if (conversation.meeting)
-      await scheduleTalentCalendar(talent, conversation.id, `r${conversation.meeting.revision}`);
+      await scheduleTalentCalendar(talent, conversation.id, `v${conversation.version}`);
   };
 
   const handlers: Record<string, (context: TurnContext, raw: unknown) => Promise<AdaptiveCard>> = {
@@ -190,11 +190,13 @@ export async function planTalentConversation(
   trajectStart: string,
   managerAadObjectId: string | undefined,
 ): Promise<void> {
-  const { conversation } = await talent.talents.ensurePlanned({
+  const { conversation, previous } = await talent.talents.ensurePlanned({
     tenantId: owner.tenantId,
     professionalAadObjectId: owner.aadObjectId,
     managerAadObjectId,
     trajectStart,
   });
   await scheduleTalentJobs(talent, conversation);
+  // Another manager: a Teams meeting planned with the previous one is cancelled.
+  if (previous?.meeting) await scheduleTalentCalendar(talent, conversation.id, `v${conversation.version}`);
 }
