@@ -1,6 +1,7 @@
 import { translator } from '../../bot/src/cards/i18n';
 import type { ManagerSummary, TalentConversation } from '../../bot/src/domain/talent-conversation';
 import {
+  formatMeeting,
   heldReminderCard,
   managerNudgeCard,
   preparationCard,
@@ -71,6 +72,67 @@ describe('talent cards', () => {
       }
       expect(JSON.stringify(cards[0])).toContain('10.1');
       expect(JSON.stringify(cards[3])).toContain('"value":"2027-05-26"');
+    },
+  );
+
+  it.each(['nl', 'en'] as const)(
+    'show a Teams meeting in the reader’s own zone, with the join button and the form to change it (%s)',
+    (locale) => {
+      const t = translator(locale);
+      const withMeeting: TalentConversation = {
+        ...conversation,
+        meeting: {
+          time: '10:30',
+          minutes: 45,
+          timeZone: 'Europe/Amsterdam',
+          revision: 2,
+          plannedAt: '2026-11-26T00:00:00.000Z',
+        },
+      };
+      const entry = {
+        conversationId: conversation.id,
+        tenantId: 't',
+        eventId: 'e1',
+        organizer: 'planner@contoso.nl',
+        joinUrl: 'https://teams.microsoft.com/l/meetup-join/abc',
+        revision: 2,
+        updatedAt: '2026-11-26T00:00:00.000Z',
+      };
+      const nudge = managerNudgeCard(t, locale, {
+        conversation: withMeeting,
+        summary,
+        daysBefore: 7,
+        tabLink: 'https://x/tab/',
+        today: '2026-11-26',
+        meeting: { canPlan: true, entry, timeZone: 'America/New_York' },
+      });
+      const prep = preparationCard(t, locale, {
+        conversation: withMeeting,
+        summary,
+        managerName: 'Ruben',
+        tabLink: 'https://x/tab/',
+        noteId: '6f1c1c52-5a36-4c43-9a55-3c1f1b0c1d2e',
+        // The calendar has not caught up with revision 3 yet: the invitation is still on its way.
+        meeting: { canPlan: true, entry: { ...entry, revision: 1 }, timeZone: 'Europe/Amsterdam' },
+      });
+      for (const card of [nudge, prep]) expect(cardProblems(card)).toEqual([]);
+      // 10:30 in Amsterdam is 04:30 in New York (both on summer time on 26 May).
+      expect(JSON.stringify(nudge)).toContain('04:30–05:15');
+      expect(JSON.stringify(nudge)).toContain(entry.joinUrl);
+      expect(JSON.stringify(nudge)).toContain('"verb":"talent.meeting"');
+      expect(JSON.stringify(prep)).toContain('10:30–11:15');
+      expect(JSON.stringify(prep)).toContain(
+        t('talent.meeting.pending', { when: formatMeeting(withMeeting, locale, 'Europe/Amsterdam')! }),
+      );
+      // Without Graph: no form to plan one.
+      const plain = managerNudgeCard(t, locale, {
+        conversation,
+        summary,
+        daysBefore: 7,
+        tabLink: 'https://x/tab/',
+        today: '2026-11-26',
+      });
+      expect(JSON.stringify(plain)).not.toContain('talent.meeting');
     },
   );
 });
