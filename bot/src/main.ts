@@ -71,9 +71,25 @@ export interface Service {
   stop(): Promise<void>;
 }
 
-export function createLogger(config: Pick<Config, 'logLevel' | 'logFormat'>): Logger {
+/** Whether pino-pretty (a development dependency) can be loaded: not in a production install. */
+function prettyAvailable(): boolean {
+  try {
+    require.resolve('pino-pretty');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export function createLogger(config: Pick<Config, 'logLevel' | 'logFormat' | 'env'>): Logger {
+  // 'auto' is readable in a developer's terminal and JSON everywhere else: in production always (a terminal
+  // attached to a container is no reason to change the format), and wherever pino-pretty is not installed.
   const pretty =
-    config.logFormat === 'pretty' || (config.logFormat === 'auto' && process.stdout.isTTY === true);
+    config.logFormat === 'pretty' ||
+    (config.logFormat === 'auto' &&
+      config.env !== 'production' &&
+      process.stdout.isTTY === true &&
+      prettyAvailable());
   return pino({
     level: config.logLevel,
     base: { service: 'werkplekleren-plus' },
@@ -165,6 +181,7 @@ export async function startService(config: Config, logger: Logger = createLogger
           clock,
         })
       : undefined;
+    const meetingLinks = new MongoMeetingLinkRepository(db);
     const dataRights = new DataRightsService({
       professionals: professionalRepository,
       trajects: trajectRepository,
@@ -176,6 +193,7 @@ export async function startService(config: Config, logger: Logger = createLogger
       circles,
       sessions: sessionRepository,
       talents: talentRepository,
+      meetingLinks,
       // Filled in once the scheduler exists (below): the events of erased conversations are cancelled by a job.
       talentCalendar: talentCalendar && {
         retire: async (ids) => {
@@ -222,7 +240,6 @@ export async function startService(config: Config, logger: Logger = createLogger
     const proposalDrafter = config.ai
       ? createProposalDrafter(config.ai, { promptsFolder: path.join(PROJECT_ROOT, 'bot', 'prompts') })
       : undefined;
-    const meetingLinks = new MongoMeetingLinkRepository(db);
     const tabLink = trajectTabLink(config);
     const sessions = new SessionService(sessionRepository, {
       clock,

@@ -68,6 +68,16 @@ describe('data rights', () => {
       ledger: [expect.objectContaining({ what: 'Boek' }), expect.objectContaining({ text: 'Mijn notitie' })],
     });
 
+    // She linked her circle's meeting once: who linked it goes with her, the link stays for the circle.
+    await service.mongo.db.collection('meetingLinks').insertOne({
+      _id: `${TENANT_ID}:19:meeting_erasure@thread.v2` as never,
+      tenantId: TENANT_ID,
+      meetingId: 'MCMxOTptZWV0aW5n',
+      chat: { conversationId: '19:meeting_erasure@thread.v2' },
+      circleId: 'circle-erasure',
+      linkedBy: sanne.aadObjectId,
+      linkedAt: new Date(),
+    });
     const ids = [sanne.aadObjectId, `29:${sanne.aadObjectId}`];
     const before = await everything();
     for (const id of ids) expect(before).toContain(id);
@@ -86,7 +96,12 @@ describe('data rights', () => {
       confirm: `${TENANT_ID}:${sanne.aadObjectId}`,
     });
     expect(erased.status).toBe(200);
-    expect(erased.body).toMatchObject({ erased: { ledgerEntries: 2, managerLinks: 1 } });
+    expect(erased.body).toMatchObject({
+      erased: { ledgerEntries: 2, managerLinks: 1, meetingLinksForgotten: 1 },
+    });
+    expect(
+      await service.mongo.db.collection('meetingLinks').findOne({ circleId: 'circle-erasure' }),
+    ).toMatchObject({ linkedBy: '' });
     const after = await everything();
     for (const id of ids) expect(after).not.toContain(id);
     expect(after).toContain(report.aadObjectId); // other people's data stays

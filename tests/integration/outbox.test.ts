@@ -152,6 +152,10 @@ describe('the outbox, delivering through the real Bot Connector client to a conn
       attempts: 1,
       lastStatusCode: 404,
     });
+    // Over for good: the card (which may carry personal data) is not kept.
+    const raw = await t.db.collection('deliveries').findOne({ _id: 'u:1' as never });
+    expect(raw).not.toHaveProperty('activity');
+    expect(raw).not.toHaveProperty('address');
     await pause(500);
     expect(connector.requests.filter((r) => r.text === 'u:1' || r.text === 'u:2')).toHaveLength(2);
     expect(await o.isUnreachable(OUTBOX_TENANT, 'a:blocked')).toBe(true);

@@ -1,4 +1,5 @@
 import type { Circle } from './circle';
+import type { MeetingLinkRepository } from './meeting-link';
 import type { CircleSession, CycleReader } from './cycle';
 import type { EffectLedger } from './effects';
 import type { LedgerEntry, LedgerRepository } from './ledger';
@@ -78,6 +79,8 @@ export class DataRightsService {
        * asked before the conversations are removed, done a little later by a job.
        */
       talentCalendar?: { retire(conversationIds: readonly string[]): Promise<void> };
+      /** Meetings linked to circles: who linked one is forgotten. */
+      meetingLinks?: Pick<MeetingLinkRepository, 'forgetLinker'>;
     },
   ) {}
 
@@ -145,6 +148,7 @@ export class DataRightsService {
     circlesLeft: number;
     sessionsAnonymised: number;
     talentConversations: number;
+    meetingLinksForgotten: number;
   }> {
     const { professionals, trajects, ledger, effects, turnState, cycles, proposals, circles } = this.parts;
     const professional = await professionals.findByAadObjectId(owner.tenantId, owner.aadObjectId);
@@ -170,6 +174,9 @@ export class DataRightsService {
     const talentConversations = this.parts.talents
       ? await this.parts.talents.forget(owner.tenantId, owner.aadObjectId)
       : 0;
+    const meetingLinksForgotten = this.parts.meetingLinks
+      ? await this.parts.meetingLinks.forgetLinker(owner.tenantId, owner.aadObjectId)
+      : 0;
     await effects.forget(`welcome:${owner.tenantId}:${owner.aadObjectId}`);
     // Last, so a failure above can be retried: the record is what tells us their Teams ids.
     await professionals.remove(owner.tenantId, owner.aadObjectId);
@@ -182,6 +189,7 @@ export class DataRightsService {
       circlesLeft,
       sessionsAnonymised,
       talentConversations,
+      meetingLinksForgotten,
     };
   }
 }

@@ -31,4 +31,6 @@ export interface MeetingLinkRepository {
   save(link: MeetingLink): Promise<void>;
   findByChat(tenantId: string, conversationId: string): Promise<MeetingLink | undefined>;
   listForCircle(tenantId: string, circleId: string): Promise<MeetingLink[]>;
+  /** The right to erasure: who linked a meeting is forgotten (the link stays, for the circle). */
+  forgetLinker(tenantId: string, aadObjectId: string): Promise<number>;
 }

@@ -30,4 +30,12 @@ export class MongoMeetingLinkRepository implements MeetingLinkRepository {
     const docs = await this.collection.find({ tenantId, circleId }).limit(100).toArray();
     return docs.map(({ _id, ...link }) => link);
   }
+
+  async forgetLinker(tenantId: string, aadObjectId: string): Promise<number> {
+    const result = await this.collection.updateMany(
+      { tenantId, linkedBy: aadObjectId },
+      { $set: { linkedBy: '' } },
+    );
+    return result.modifiedCount;
+  }
 }

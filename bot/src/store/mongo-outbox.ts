@@ -377,7 +377,7 @@ export class MongoOutbox implements Outbox {
         };
         // Reachable again (e.g. the app was installed anew); cleared before the record says sent.
         await this.unreachable.deleteOne({ _id: recipientId(doc.tenantId, doc.conversationId) });
-        const written = await this.finish(doc, claimed, sent, { address: '', activity: '' });
+        const written = await this.finish(doc, claimed, sent);
         if (!written) {
           // Taken over while this replica was stalled, and marked uncertain: it did arrive after all.
           await this.deliveries.updateOne(
@@ -460,7 +460,9 @@ export class MongoOutbox implements Outbox {
           updatedAt: now,
           ...(final ? { finishedAt: now } : {}),
         },
-        $unset: { ...unset, leaseUntil: '' },
+        // A delivery that is over keeps no content: a card may carry personal data (a nudge, a shared note),
+        // and a record that will never be sent again has no use for it.
+        $unset: { ...unset, ...(final ? { address: '', activity: '' } : {}), leaseUntil: '' },
       },
     );
     await claimed.finish(state.status);
