@@ -364,7 +364,10 @@ describe('infra/main.bicep app settings against bot/src/config.ts', () => {
   });
 
   it('sets what production requires in every combination', () => {
-    expect(requiredInProduction.sort()).toEqual(['LINK_SIGNING_SECRET', 'MONGODB_URI', 'MicrosoftAppId']);
+    // Whatever the config comes to require in production, the template must set it; these three it does today.
+    expect(requiredInProduction).toEqual(
+      expect.arrayContaining(['LINK_SIGNING_SECRET', 'MONGODB_URI', 'MicrosoftAppId']),
+    );
     for (const scenario of scenarios()) {
       const names = scenario.settings.map((s) => s.key);
       const missing = requiredInProduction.filter((name) => !names.includes(name));
