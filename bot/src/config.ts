@@ -338,8 +338,32 @@ const schema = z
           message: 'is required when NODE_ENV is production (the embedded database is for local runs)',
         });
       }
+      if (!env.PUBLIC_URL) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['PUBLIC_URL'],
+          message:
+            'is required when NODE_ENV is production (links on cards and in calendar files must reach this service)',
+        });
+      }
     }
   });
+
+/**
+ * App Service passes a Key Vault reference it could not resolve on as its literal text
+ * (`@Microsoft.KeyVault(...)`), which would pass as a secret here and fail much later: refused at start.
+ */
+function unresolvedKeyVaultReferences(env: Record<string, string | undefined>): string[] {
+  return Object.entries(env)
+    .filter(
+      ([name, value]) =>
+        name in CONFIG_HINTS && typeof value === 'string' && value.trim().startsWith('@Microsoft.KeyVault('),
+    )
+    .map(
+      ([name]) =>
+        `${name}: is a Key Vault reference that App Service could not resolve (check that the secret exists and that the web app's identity may read it)`,
+    );
+}
 
 type Env = z.infer<typeof schema>;
 
@@ -476,6 +500,8 @@ function mask(name: string, value: string): string {
 }
 
 export function parseConfig(env: Record<string, string | undefined>): Config {
+  const unresolved = unresolvedKeyVaultReferences(env);
+  if (unresolved.length > 0) throw new ConfigError(unresolved);
   const result = schema.safeParse(env);
   if (!result.success) {
     const problems = [...new Set(result.error.issues.map((issue) => describeIssue(issue, env)))];

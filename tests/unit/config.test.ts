@@ -102,9 +102,22 @@ describe('parseConfig', () => {
     ).toMatchObject({ appType: 'UserAssignedMSI', appPassword: undefined });
   });
 
-  it('refuses to run production unauthenticated or on an embedded database', () => {
+  it('refuses to run production unauthenticated, on an embedded database or without its public address', () => {
     const names = problemsOf({ NODE_ENV: 'production' }).map((p) => p.split(':')[0]);
-    expect(names.sort()).toEqual(['LINK_SIGNING_SECRET', 'MONGODB_URI', 'MicrosoftAppId']);
+    expect(names.sort()).toEqual(['LINK_SIGNING_SECRET', 'MONGODB_URI', 'MicrosoftAppId', 'PUBLIC_URL']);
+  });
+
+  it('refuses a Key Vault reference App Service could not resolve, naming the variable but not the reference', () => {
+    const reference = '@Microsoft.KeyVault(SecretUri=https://kv-wpl.vault.azure.net/secrets/link-signing/)';
+    const problems = problemsOf({ LINK_SIGNING_SECRET: reference, MicrosoftAppPassword: ` ${reference}` });
+    expect(problems.map((p) => p.split(':')[0]).sort()).toEqual([
+      'LINK_SIGNING_SECRET',
+      'MicrosoftAppPassword',
+    ]);
+    expect(problems.join('\n')).toContain('Key Vault reference');
+    expect(problems.join('\n')).not.toContain('kv-wpl');
+    // An unrelated variable of the platform is none of our business.
+    expect(() => parseConfig({ APPSETTING_X: reference })).not.toThrow();
   });
 
   it('never echoes a secret back in its message', () => {

@@ -435,6 +435,7 @@ const FILLED_IN: Readonly<Record<string, string>> = {
   MicrosoftAppTenantId: '72f988bf-86f1-41af-91ab-2d7cd011db47',
   LINK_SIGNING_SECRET: 'x'.repeat(48),
   MONGODB_URI: 'mongodb://db.example:27017/',
+  PUBLIC_URL: 'https://wpl.example.nl',
 };
 
 /** The variables the service refuses to start without in production, given what is already set. */
