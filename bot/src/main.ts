@@ -17,7 +17,6 @@ import { MongoScheduler } from './store/mongo-scheduler';
 import { calendarLink, registerCalendarRoutes } from './http/calendar.routes';
 import { MongoCyclePlanRepository } from './store/mongo-cycle-plan.repository';
 import { MongoMeetingLinkRepository } from './store/mongo-meeting-link.repository';
-import { DataRightsService } from './domain/data-rights.service';
 import { LedgerService } from './domain/ledger.service';
 import { TrajectService } from './domain/traject.service';
 import { BackgroundWork } from './after-turn';
@@ -29,7 +28,8 @@ import { createProposalDrafter } from './integrations/proposal-drafter';
 import { SessionService } from './domain/session.service';
 import { MongoSessionRepository } from './store/mongo-session.repository';
 import { registerSessionJobs } from './features/sessions/session-jobs';
-import { registerTalentJobs, scheduleTalentCalendar, type TalentDeps } from './features/talent/talent-jobs';
+import { registerTalentJobs, type TalentDeps } from './features/talent/talent-jobs';
+import { createDataRights } from './data-rights.wiring';
 import { TalentCalendar } from './domain/talent-calendar';
 import { MongoTalentCalendarRepository } from './store/mongo-talent-calendar.repository';
 import { TalentConversationService } from './domain/talent-conversation.service';
@@ -53,12 +53,6 @@ export const PROJECT_ROOT = path.resolve(
   __dirname,
   __dirname.includes(`${path.sep}dist${path.sep}`) ? '../../..' : '../..',
 );
-
-/**
- * After an erasure, how long before the job cancels the calendar events of the erased conversations: the job
- * cancels only an event whose conversation is gone, so it must run after the erasure has removed them.
- */
-const TALENT_RETIRE_DELAY_MS = 60_000;
 
 /** The longest a directory look-up (a manager on the traject card) may take, retries included. */
 const DIRECTORY_TIMEOUT_MS = 5_000;
@@ -182,25 +176,6 @@ export async function startService(config: Config, logger: Logger = createLogger
         })
       : undefined;
     const meetingLinks = new MongoMeetingLinkRepository(db);
-    const dataRights = new DataRightsService({
-      professionals: professionalRepository,
-      trajects: trajectRepository,
-      ledger: ledgerRepository,
-      effects,
-      turnState: storage,
-      clock,
-      ...readModels,
-      circles,
-      sessions: sessionRepository,
-      talents: talentRepository,
-      meetingLinks,
-      // Filled in once the scheduler exists (below): the events of erased conversations are cancelled by a job.
-      talentCalendar: talentCalendar && {
-        retire: async (ids) => {
-          for (const id of ids) await scheduleTalentCalendar(talent, id, 'gone', TALENT_RETIRE_DELAY_MS);
-        },
-      },
-    });
     const adapter = createBotAdapter(config.botAuth);
     // Proactive work: jobs at a time, and one outbox for every card sent outside a turn (rate-limited per
     // tenant and conversation across replicas).
@@ -223,6 +198,7 @@ export async function startService(config: Config, logger: Logger = createLogger
       leaseMs: config.scheduler.leaseMs,
       maxAttempts: config.scheduler.maxAttempts,
     });
+    const dataRights = createDataRights(db, config, scheduler, clock);
     // Videoframes: the shipped ones and the organisation's own, each file checked; a wrong one is refused with
     // its reason in the log and the others are used (the in-meeting sessions of issue 5 choose from these).
     const videoframes = await loadVideoframes([

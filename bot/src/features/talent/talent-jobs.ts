@@ -314,7 +314,8 @@ export function registerTalentJobs(
  * is unavailable.
  */
 export async function scheduleTalentCalendar(
-  deps: Pick<TalentDeps, 'scheduler' | 'clock' | 'calendar'>,
+  /** `calendar`: whether conversations become calendar events here (Microsoft Graph configured). */
+  deps: Pick<TalentDeps, 'scheduler' | 'clock'> & { calendar?: object | undefined },
   conversationId: string,
   tag: string,
   delayMs = 0,
