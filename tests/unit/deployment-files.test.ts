@@ -358,7 +358,10 @@ describe('Dockerfile', () => {
     beforeAll(async () => {
       server = createServer((req, res) => {
         asked = req.url;
-        res.writeHead(status).end();
+        // Not chained: restify, loaded by other test files in this worker, replaces writeHead with one that
+        // does not return the response.
+        res.writeHead(status);
+        res.end();
       });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     });
