@@ -82,6 +82,18 @@ export function packageValues(env: Record<string, string | undefined>, appVersio
   };
   const teamsAppId = guid('TEAMS_APP_ID');
   const botId = guid('MicrosoftAppId');
+  // The tab signs in with an app registration: the bot's own, unless the bot runs as a managed identity
+  // (MicrosoftAppType UserAssignedMSI), which cannot be a tab's SSO app; then a registration of its own.
+  const rawTabApp = value('TAB_SSO_APP_ID');
+  if (rawTabApp !== undefined && !GUID.test(rawTabApp))
+    problems.push(
+      problem(
+        'TAB_SSO_APP_ID',
+        rawTabApp,
+        'the app (client) id, a GUID, of the app registration the tab signs in with (unset: MicrosoftAppId); needed when the bot runs as a managed identity',
+      ),
+    );
+  const tabAppId = rawTabApp ?? botId;
 
   let publicUrl = '';
   let domain = '';
@@ -119,6 +131,7 @@ export function packageValues(env: Record<string, string | undefined>, appVersio
   return {
     TEAMS_APP_ID: teamsAppId,
     MicrosoftAppId: botId,
+    TAB_SSO_APP_ID: tabAppId,
     PUBLIC_URL: publicUrl,
     DOMAIN: domain,
     APP_VERSION: version,
@@ -442,7 +455,7 @@ async function main(): Promise<void> {
     process.stdout.write(
       `Teams app package: ${path.relative(process.cwd(), zip) || zip}\n` +
         `  app id ${values.TEAMS_APP_ID}, bot id ${values.MicrosoftAppId}, domain ${values.DOMAIN}, version ${values.APP_VERSION}\n` +
-        `  the service needs TAB_SSO_AUDIENCE=api://${values.DOMAIN}/${values.MicrosoftAppId} for the tab's sign-in\n` +
+        `  the service needs TAB_SSO_AUDIENCE=api://${values.DOMAIN}/${values.TAB_SSO_APP_ID} for the tab's sign-in\n` +
         (defaulted.length > 0
           ? `  note: ${defaulted.join(' and ')} not set; the manifest links to ${values.APP_WEBSITE_URL} instead\n`
           : ''),

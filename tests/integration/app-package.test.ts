@@ -132,6 +132,24 @@ describe('npm run package', () => {
     });
   });
 
+  it('signs the tab in with an app registration of its own when TAB_SSO_APP_ID is set (a bot on a managed identity)', async () => {
+    const tabApp = '5d2c1b0a-9e8f-4a7b-8c6d-5e4f3a2b1c0d';
+    const out = path.join(work, 'tab-app');
+    const run = await runPackager({ ...PACKAGE_ENV, TAB_SSO_APP_ID: tabApp }, ['--out', out]);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'))).toMatchObject({
+      bots: [{ botId: PACKAGE_ENV.MicrosoftAppId }],
+      webApplicationInfo: { id: tabApp, resource: `api://wpl.example.nl/${tabApp}` },
+    });
+    expect(run.stdout).toContain(`TAB_SSO_AUDIENCE=api://wpl.example.nl/${tabApp}`);
+    const bad = await runPackager({ ...PACKAGE_ENV, TAB_SSO_APP_ID: 'tab-app' }, [
+      '--out',
+      path.join(work, 'x'),
+    ]);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toContain('TAB_SSO_APP_ID should be');
+  });
+
   describe('refuses to build a package', () => {
     it.each(['TEAMS_APP_ID', 'MicrosoftAppId', 'PUBLIC_URL'] as const)(
       'without %s, saying which variable is missing',
