@@ -230,7 +230,10 @@ async function myConversationsView(parts: TabApiParts, identity: TabIdentity) {
                 meeting: {
                   start: at.start.toISOString(),
                   end: at.end.toISOString(),
-                  ...(entry?.joinUrl ? { joinUrl: entry.joinUrl } : {}),
+                  ...(entry?.eventId && entry.joinUrl ? { joinUrl: entry.joinUrl } : {}),
+                  ...(entry?.failure && entry.failure.revision === open?.meeting?.revision
+                    ? { notInCalendar: true }
+                    : {}),
                 },
               }
             : {}),

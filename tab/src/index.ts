@@ -70,7 +70,7 @@ interface TalentConversationView {
   wishes?: string;
   preparationUndelivered?: boolean;
   /** The conversation as a Teams meeting, when it is one. */
-  meeting?: { start: string; end: string; joinUrl?: string };
+  meeting?: { start: string; end: string; joinUrl?: string; notInCalendar?: boolean };
 }
 interface HeldConversation {
   dueDate: string;
@@ -508,7 +508,12 @@ function editNote(item: HTMLElement, note: Entry, refresh: Refresh, draft?: stri
 }
 
 /** "Teams-vergadering: 10:00–11:00", with the join link once the calendar made the meeting. */
-function meetingLine(meeting: { start: string; end: string; joinUrl?: string }): HTMLElement {
+function meetingLine(meeting: {
+  start: string;
+  end: string;
+  joinUrl?: string;
+  notInCalendar?: boolean;
+}): HTMLElement {
   const time = (iso: string) =>
     new Intl.DateTimeFormat(intlLocale, { timeStyle: 'short' }).format(new Date(iso));
   return h(
@@ -519,6 +524,7 @@ function meetingLine(meeting: { start: string; end: string; joinUrl?: string }):
     meeting.joinUrl
       ? h('a', { href: meeting.joinUrl, target: '_blank', rel: 'noopener' }, t.conversationJoin)
       : null,
+    meeting.notInCalendar ? h('span', { class: 'notice' }, ` ⚠ ${t.conversationNotInCalendar}`) : null,
   );
 }
 

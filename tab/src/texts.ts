@@ -80,6 +80,8 @@ const nl = {
   conversationWith: 'Op {date}, met {manager}.',
   conversationMeeting: 'Teams-vergadering van {start} tot {end}.',
   conversationJoin: 'Deelnemen',
+  conversationNotInCalendar:
+    'Deze vergadering kon niet in de agenda worden gezet. Kies op de kaart in de chat een andere dag of tijd om het opnieuw te proberen.',
   conversationWishes: 'Wat je wilt bespreken',
   conversationNoWishes:
     'Nog niets opgegeven. Een week voor het gesprek krijg je in de chat een kaart om het aan te geven.',
@@ -229,6 +231,8 @@ const en: typeof nl = {
   conversationWith: 'On {date}, with {manager}.',
   conversationMeeting: 'Teams meeting from {start} to {end}.',
   conversationJoin: 'Join',
+  conversationNotInCalendar:
+    'This meeting could not be put in the calendar. Choose another day or time on the card in the chat to try again.',
   conversationWishes: 'What you want to discuss',
   conversationNoWishes:
     'Nothing yet. A week before the conversation you get a card in the chat to say what you want to discuss.',

@@ -238,6 +238,43 @@ describe('talent-development conversations as Teams meetings', () => {
     expect(actionFor(card, 'talent.meeting')).toBeDefined();
   });
 
+  it('says so when the calendar refuses a change for good, and tries again with the next one', async () => {
+    const sannesMeeting = async () =>
+      (
+        (await callTabApi(service, 'GET', '/api/tab/me', `Dev ${TENANT_ID}:${sanne.aadObjectId}`)).body as {
+          talentConversation: { meeting?: { joinUrl?: string; notInCalendar?: boolean } };
+        }
+      ).talentConversation.meeting;
+    const plan = async (time: string) => {
+      const now = await stored();
+      return press(ruben, 'talent.meeting', {
+        conversationId: now.id,
+        version: now.version,
+        meetingDate: now.dueDate,
+        meetingTime: time,
+        meetingMinutes: '60',
+      });
+    };
+    // The organiser's mailbox has been taken out of the app's access policy: Graph answers 403.
+    graph.answerNext({
+      status: 403,
+      body: {
+        error: { code: 'ErrorAccessDenied', message: 'Access is denied. Check credentials and try again.' },
+      },
+    });
+    expect(await plan('11:00')).toContain('11:00–12:00');
+    await until(async () => (await sannesMeeting())?.notInCalendar === true, 'the refusal in the tab');
+    // The event stays as it was (its join link still works); only the change did not reach it.
+    expect(liveEvents()[0]!.start.dateTime).toMatch(/T09:00:00$/);
+
+    // The next change goes through, and the refusal is gone.
+    expect(await plan('12:00')).toContain('12:00–13:00');
+    await until(() => liveEvents()[0]?.start.dateTime.endsWith('T12:00:00') === true, 'the event at 12:00');
+    await until(async () => (await sannesMeeting())?.notInCalendar === undefined, 'the refusal cleared');
+    expect((await sannesMeeting())?.joinUrl).toBe(liveEvents()[0]!.joinUrl);
+    expect(eventPosts()).toHaveLength(1);
+  });
+
   it('cancels the meeting when the professional names another manager, who can plan a new one', async () => {
     const first = liveEvents()[0]!;
     // "Bewerken" on her traject card, then save with another manager.

@@ -124,6 +124,31 @@ describe('talent cards', () => {
       expect(JSON.stringify(prep)).toContain(
         t('talent.meeting.pending', { when: formatMeeting(withMeeting, locale, 'Europe/Amsterdam')! }),
       );
+      // The calendar refused revision 2 for good: the card says so, shows no join button, and offers the form.
+      const refused = managerNudgeCard(t, locale, {
+        conversation: withMeeting,
+        summary,
+        daysBefore: 7,
+        tabLink: 'https://x/tab/',
+        today: '2026-11-26',
+        meeting: {
+          canPlan: true,
+          entry: {
+            conversationId: conversation.id,
+            tenantId: 't',
+            revision: 0,
+            failure: { code: 'CALENDAR_FORBIDDEN', revision: 2 },
+            updatedAt: '2026-11-26T00:00:00.000Z',
+          },
+          timeZone: 'Europe/Amsterdam',
+        },
+      });
+      expect(cardProblems(refused)).toEqual([]);
+      expect(JSON.stringify(refused)).toContain(
+        t('talent.meeting.failed', { when: formatMeeting(withMeeting, locale, 'Europe/Amsterdam')! }),
+      );
+      expect(JSON.stringify(refused)).not.toContain('meetup-join');
+      expect(JSON.stringify(refused)).toContain('"verb":"talent.meeting"');
       // Without Graph: no form to plan one.
       const plain = managerNudgeCard(t, locale, {
         conversation,

@@ -19,11 +19,17 @@ import {
 export interface TalentCalendarEntry {
   conversationId: string;
   tenantId: string;
-  eventId: string;
-  organizer: string;
+  /** The event, once made (absent when the first attempt was refused). */
+  eventId?: string | undefined;
+  organizer?: string | undefined;
   joinUrl?: string | undefined;
-  /** The revision of the conversation's meeting plan the event shows. */
+  /** The revision of the conversation's meeting plan the event shows (0: no event yet). */
   revision: number;
+  /**
+   * The calendar refused the plan's revision `revision` for good (no permission, mailbox gone, a rejected
+   * value): people are told, and a new date or time tries again.
+   */
+  failure?: { code: string; revision: number } | undefined;
   updatedAt: string;
 }
 
@@ -74,7 +80,10 @@ export class TalentCalendar {
         this.entries.get(conversationId),
       ]);
       if (!conversation || conversation.status === 'cancelled') {
-        if (!entry) return result;
+        if (!entry?.eventId || !entry.organizer) {
+          if (entry) await this.entries.remove(conversationId);
+          return result;
+        }
         await this.calendar.cancelEvent(entry.organizer, entry.eventId, texts.cancelComment);
         await this.entries.remove(conversationId);
         return 'cancelled';
@@ -82,7 +91,8 @@ export class TalentCalendar {
       const meeting = conversation.meeting;
       if (!meeting && entry && conversation.status === 'planned') {
         // The meeting was taken off the plan (another manager): the event goes.
-        await this.calendar.cancelEvent(entry.organizer, entry.eventId, texts.cancelComment);
+        if (entry.eventId && entry.organizer)
+          await this.calendar.cancelEvent(entry.organizer, entry.eventId, texts.cancelComment);
         await this.entries.remove(conversationId);
         return 'cancelled';
       }
@@ -93,11 +103,11 @@ export class TalentCalendar {
         !at ||
         !conversation.managerAadObjectId ||
         at.start.getTime() <= this.options.clock().getTime() ||
-        (entry && entry.revision >= meeting.revision)
+        (entry?.eventId && entry.revision >= meeting.revision)
       )
         return result;
       const now = this.options.clock().toISOString();
-      if (!entry) {
+      if (!entry?.eventId || !entry.organizer) {
         const described = await texts.describe(conversation);
         const created = await this.calendar.createEvent({
           organizer: this.options.organizer,
@@ -127,10 +137,24 @@ export class TalentCalendar {
           end: at.end,
           timeZone: meeting.timeZone,
         });
-        await this.entries.save({ ...entry, revision: meeting.revision, updatedAt: now });
+        await this.entries.save({ ...entry, revision: meeting.revision, failure: undefined, updatedAt: now });
         if (result === 'unchanged') result = 'updated';
       }
     }
     return result;
+  }
+
+  /** The calendar refused the current plan for good: recorded, so cards and the tab can say so. */
+  async recordFailure(conversationId: string, code: string): Promise<void> {
+    const [conversation, entry] = await Promise.all([
+      this.conversations.get(conversationId),
+      this.entries.get(conversationId),
+    ]);
+    if (!conversation?.meeting) return;
+    await this.entries.save({
+      ...(entry ?? { conversationId, tenantId: conversation.tenantId, revision: 0 }),
+      failure: { code, revision: conversation.meeting.revision },
+      updatedAt: this.options.clock().toISOString(),
+    });
   }
 }

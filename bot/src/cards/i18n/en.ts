@@ -472,6 +472,8 @@ export const en: Record<MessageKey, string> = {
   'talent.problem.bad_time': 'Choose a time still to come and a length of 30, 45, 60 or 90 minutes.',
   'talent.meeting.planned': 'Teams meeting: {when}. You both get an invitation in your calendar.',
   'talent.meeting.pending': 'Teams meeting: {when}. The invitation is on its way.',
+  'talent.meeting.failed':
+    'Teams meeting: {when}. It could not be put in the calendar; your administrator sees why in the log. Choose another day or time to try again.',
   'talent.meeting.join': 'Join the meeting',
   'talent.action.meeting': 'Plan as a Teams meeting',
   'talent.action.meetingChange': 'Change the meeting’s day or time',

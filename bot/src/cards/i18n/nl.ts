@@ -483,6 +483,8 @@ export const nl = {
   'talent.problem.bad_time': 'Kies een tijd die nog moet komen en een duur van 30, 45, 60 of 90 minuten.',
   'talent.meeting.planned': 'Teams-vergadering: {when}. Jullie krijgen allebei een uitnodiging in je agenda.',
   'talent.meeting.pending': 'Teams-vergadering: {when}. De uitnodiging wordt verstuurd.',
+  'talent.meeting.failed':
+    'Teams-vergadering: {when}. Die kon niet in de agenda worden gezet; je beheerder ziet waarom in het logboek. Kies een andere dag of tijd om het opnieuw te proberen.',
   'talent.meeting.join': 'Deelnemen aan de vergadering',
   'talent.action.meeting': 'Plan als Teams-vergadering',
   'talent.action.meetingChange': 'Wijzig dag of tijd van de vergadering',

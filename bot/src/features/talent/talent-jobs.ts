@@ -288,6 +288,8 @@ export function registerTalentJobs(
       // Only an unavailable calendar is worth trying again; the rest is configuration or a bug.
       if (isCalendarError(err) && err.code !== 'CALENDAR_UNAVAILABLE') {
         deps.logger.warn({ conversationId, code: err.code }, 'talent conversation calendar refused');
+        // Said on the cards and in the tab; a new date or time tries again.
+        await calendar.recordFailure(conversationId, err.code);
         throw new PermanentJobError(err.code, err.message);
       }
       throw err;

@@ -140,12 +140,19 @@ function meetingParts(
   const body: CardElement[] = [];
   const when = view ? formatMeeting(c, locale, view.timeZone) : undefined;
   if (view && c.meeting && when) {
-    const inCalendar = view.entry !== undefined && view.entry.revision >= c.meeting.revision;
-    body.push(paragraph(t(inCalendar ? 'talent.meeting.planned' : 'talent.meeting.pending', { when })));
-    if (view.entry?.joinUrl)
+    const entry = view.entry;
+    const failed = entry?.failure !== undefined && entry.failure.revision === c.meeting.revision;
+    const inCalendar = entry?.eventId !== undefined && entry.revision >= c.meeting.revision;
+    const state = failed
+      ? 'talent.meeting.failed'
+      : inCalendar
+        ? 'talent.meeting.planned'
+        : 'talent.meeting.pending';
+    body.push(paragraph(t(state, { when })));
+    if (entry?.eventId && entry.joinUrl)
       body.push({
         type: 'ActionSet',
-        actions: [{ type: 'Action.OpenUrl', title: t('talent.meeting.join'), url: view.entry.joinUrl }],
+        actions: [{ type: 'Action.OpenUrl', title: t('talent.meeting.join'), url: entry.joinUrl }],
       });
   }
   if (!view?.canPlan || !c.managerAadObjectId || c.status !== 'planned') return { body, action: undefined };
