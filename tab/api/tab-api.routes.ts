@@ -11,6 +11,7 @@ import type { TalentCalendar } from '../../bot/src/domain/talent-calendar';
 import {
   heldOnTime,
   meetingInstants,
+  TALENT_LIMITS,
   type TalentConversation,
 } from '../../bot/src/domain/talent-conversation';
 import type { TalentConversationService } from '../../bot/src/domain/talent-conversation.service';
@@ -51,7 +52,7 @@ export interface TabApiParts {
 }
 
 export interface TalentParts {
-  conversations: Pick<TalentConversationService, 'listForProfessional' | 'listForManager'>;
+  conversations: Pick<TalentConversationService, 'listForProfessional' | 'listForManager' | 'setWishes'>;
   /** To tell the manager when a nudge could not be delivered. */
   outbox: Pick<Outbox, 'get'>;
   /** The days before a conversation the manager is nudged (config.talent.nudgeDays). */
@@ -466,6 +467,30 @@ export function registerTabApi(server: Server, parts: TabApiParts): void {
       const input = parseBody(timeBody, req.body);
       const outcome = await parts.ledger.addTime(identity, input);
       return outcomeOf(outcome);
+    }),
+  );
+
+  // What the professional wants to discuss in their open talent-development conversation (as on the
+  // preparation card). Idempotent: the same text again changes nothing.
+  server.put(
+    '/api/tab/me/conversation/wishes',
+    body,
+    route(async (req, identity) => {
+      const { wishes } = parseBody(z.object({ wishes: z.string().max(20_000) }), req.body);
+      const talent = parts.talent;
+      const open = talent
+        ? (await talent.conversations.listForProfessional(identity.tenantId, identity.aadObjectId)).find(
+            (c) => c.status === 'planned',
+          )
+        : undefined;
+      if (!talent || !open) throw new HttpError(404, 'NOT_FOUND', 'You have no planned conversation');
+      const outcome = await talent.conversations.setWishes(open.id, identity.aadObjectId, wishes);
+      if (outcome.kind === 'refused') {
+        if (outcome.problem === 'too_long')
+          throw new HttpError(400, 'TOO_LONG', `At most ${TALENT_LIMITS.wishesMaxLength} characters`);
+        throw new HttpError(409, 'CONFLICT', `The conversation cannot be changed (${outcome.problem})`);
+      }
+      return { wishes: outcome.conversation.wishes ?? null };
     }),
   );
 

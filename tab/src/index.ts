@@ -507,6 +507,28 @@ function editNote(item: HTMLElement, note: Entry, refresh: Refresh, draft?: stri
   textarea.focus();
 }
 
+/** What the professional wants to discuss: the same text as on the preparation card, changed here too. */
+function wishesForm(planned: TalentConversationView, refresh: Refresh): HTMLElement {
+  const form = h(
+    'form',
+    { class: 'wishes-form' },
+    h(
+      'label',
+      {},
+      t.conversationWishesEdit,
+      h('textarea', { name: 'wishes', maxlength: '1000', rows: '3' }, planned.wishes ?? ''),
+    ),
+    h('button', { type: 'submit' }, t.conversationWishesSave),
+  ) as HTMLFormElement;
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    save(refresh, 'PUT', '/api/tab/me/conversation/wishes', {
+      wishes: field(new FormData(form), 'wishes', ''),
+    });
+  });
+  return form;
+}
+
 /** "Teams-vergadering: 10:00–11:00", with the join link once the calendar made the meeting. */
 function meetingLine(meeting: {
   start: string;
@@ -538,6 +560,7 @@ function conversationSection(
   entries: Entry[],
   planned: TalentConversationView | null,
   history: HeldConversation[],
+  refresh: Refresh,
 ): HTMLElement {
   const shared = entries.filter((e) => e.kind === 'note' && e.sharedWithManager === true);
   const date = planned?.dueDate ?? traject.nextTalentConversation;
@@ -559,7 +582,8 @@ function conversationSection(
           'div',
           {},
           h('h3', {}, t.conversationWishes),
-          h('p', { class: planned.wishes ? 'wishes' : 'subtle' }, planned.wishes ?? t.conversationNoWishes),
+          planned.wishes ? null : h('p', { class: 'subtle' }, t.conversationNoWishes),
+          wishesForm(planned, refresh),
           planned.preparationUndelivered
             ? h('p', { class: 'notice' }, `⚠ ${t.preparationUndelivered}`)
             : null,
@@ -808,7 +832,9 @@ async function render(): Promise<void> {
       : h('p', {}, t.noTraject),
     sessionsSection(me.upcomingSessions ?? []),
     proposalsSection(me.proposals ?? []),
-    traject ? conversationSection(traject, me.ledger, me.talentConversation ?? null, me.history ?? []) : null,
+    traject
+      ? conversationSection(traject, me.ledger, me.talentConversation ?? null, me.history ?? [], refresh)
+      : null,
     traject ? timeline(traject) : null,
     traject
       ? h(

@@ -80,11 +80,14 @@ const nl = {
   conversationWith: 'Op {date}, met {manager}.',
   conversationMeeting: 'Teams-vergadering van {start} tot {end}.',
   conversationJoin: 'Deelnemen',
+  conversationWishesEdit:
+    'Wat wil je in het gesprek bespreken? Je leidinggevende ziet het in de herinnering.',
+  conversationWishesSave: 'Bewaar wat ik wil bespreken',
   conversationNotInCalendar:
     'Deze vergadering kon niet in de agenda worden gezet. Kies op de kaart in de chat een andere dag of tijd om het opnieuw te proberen.',
   conversationWishes: 'Wat je wilt bespreken',
   conversationNoWishes:
-    'Nog niets opgegeven. Een week voor het gesprek krijg je in de chat een kaart om het aan te geven.',
+    'Nog niets opgegeven. Schrijf het hieronder, of op de kaart die je een week voor het gesprek in de chat krijgt.',
   conversationHistory: 'Gehouden gesprekken',
   conversationHeldOn: 'Gehouden op {date}',
   agreements: 'Afspraken',
@@ -231,11 +234,14 @@ const en: typeof nl = {
   conversationWith: 'On {date}, with {manager}.',
   conversationMeeting: 'Teams meeting from {start} to {end}.',
   conversationJoin: 'Join',
+  conversationWishesEdit:
+    'What do you want to discuss in the conversation? Your manager sees it in the reminder.',
+  conversationWishesSave: 'Save what I want to discuss',
   conversationNotInCalendar:
     'This meeting could not be put in the calendar. Choose another day or time on the card in the chat to try again.',
   conversationWishes: 'What you want to discuss',
   conversationNoWishes:
-    'Nothing yet. A week before the conversation you get a card in the chat to say what you want to discuss.',
+    'Nothing yet. Write it below, or on the card you get in the chat a week before the conversation.',
   conversationHistory: 'Conversations held',
   conversationHeldOn: 'Held on {date}',
   agreements: 'Agreements',

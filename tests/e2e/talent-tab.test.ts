@@ -103,6 +103,29 @@ describe('talent-development conversations in the tab', () => {
     ]);
   });
 
+  it('lets the professional say in the tab what they want to discuss; the manager cannot', async () => {
+    const put = (who: typeof sanne, wishes: unknown) =>
+      callTabApi(service, 'PUT', '/api/tab/me/conversation/wishes', as(who), { wishes });
+    const saved = await put(sanne, '  Mijn rol in het nieuwe team  ');
+    expect(saved.status).toBe(200);
+    expect(saved.body).toEqual({ wishes: 'Mijn rol in het nieuwe team' });
+    // Again: the same, nothing changes.
+    expect((await put(sanne, 'Mijn rol in het nieuwe team')).status).toBe(200);
+    const stored = await db().collection('talentConversations').findOne({ id: conversationId });
+    expect(stored).toMatchObject({ wishes: 'Mijn rol in het nieuwe team' });
+
+    // Too long, not text, or someone without a planned conversation of their own: refused, nothing changed.
+    expect((await put(sanne, 'x'.repeat(1001))).status).toBe(400);
+    expect((await put(sanne, 42)).status).toBe(400);
+    expect((await put(ruben, 'Iets anders')).status).toBe(404);
+    expect(await db().collection('talentConversations').findOne({ id: conversationId })).toMatchObject({
+      wishes: 'Mijn rol in het nieuwe team',
+      version: stored!.version,
+    });
+    const me = await callTabApi(service, 'GET', '/api/tab/me', as(sanne));
+    expect(me.body.talentConversation).toMatchObject({ wishes: 'Mijn rol in het nieuwe team' });
+  });
+
   it("records a nudge refused with 403 on the manager's chat as unreachable, and the tab says so", async () => {
     connector.respondNext(personalChat(ruben), { status: 403 });
     await db()
@@ -183,6 +206,19 @@ describe('talent-development conversations in the tab', () => {
       const text = await page.locator('main').innerText();
       expect(text).toContain('Afspraken: Cursus presenteren');
       expect(text).toContain('met Ruben Manager');
+
+      // What she wants to discuss in the next one, written in the tab.
+      const wishes = page.getByLabel('Wat wil je in het gesprek bespreken?', { exact: false });
+      await wishes.fill('Meer regie over mijn rooster');
+      await page.getByRole('button', { name: 'Bewaar wat ik wil bespreken' }).click();
+      await page.getByText('Opgeslagen', { exact: false }).first().waitFor();
+      const next = await db()
+        .collection('talentConversations')
+        .findOne({ status: 'planned', professionalAadObjectId: sanne.aadObjectId.toLowerCase() });
+      expect(next).toMatchObject({ wishes: 'Meer regie over mijn rooster' });
+      expect(
+        await page.getByLabel('Wat wil je in het gesprek bespreken?', { exact: false }).inputValue(),
+      ).toBe('Meer regie over mijn rooster');
       expect(problems).toEqual([]);
     } finally {
       await browser.close();
