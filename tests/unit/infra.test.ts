@@ -536,7 +536,7 @@ describe('parameter files', () => {
   ).parameters;
   const bicepParam = stripComments(read('infra/main.bicepparam'));
   const bicepParamNames = [...bicepParam.matchAll(/^param (\w+) = /gm)].map((m) => m[1]!);
-  const envDev = dotenv('env/.env.dev');
+  const envDev = dotenv('env/.env.dev.example');
 
   it('name only parameters main.bicep declares, and every required one', () => {
     const declared = mainParams.map((p) => p.name);
@@ -614,14 +614,14 @@ describe('m365agents.yml and env/', () => {
     publish: Action[];
   };
   const actions = [...yml.provision, ...yml.deploy, ...yml.publish];
-  const envDev = dotenv('env/.env.dev');
+  const envDev = dotenv('env/.env.dev.example');
   const envUserExample = dotenv('env/.env.dev.user.example');
 
   it('uses one schema version, stated twice', () => {
     expect(yml.version).toMatch(/^v1\.\d+$/);
     expect(ymlText).toContain(`$schema=https://aka.ms/m365-agents-toolkits/${yml.version}/yaml.schema.json`);
     expect(yml.environmentFolderPath).toBe('./env');
-    expect(existsSync(path.join(root, 'env/.env.dev'))).toBe(true);
+    expect(existsSync(path.join(root, 'env/.env.dev.example'))).toBe(true);
   });
 
   it('provisions with infra/main.bicep and its parameters, and updates the app registration after it', () => {
@@ -703,7 +703,9 @@ describe('m365agents.yml and env/', () => {
     };
     expect(ignored('env/.env.dev.user')).toBe(true);
     expect(ignored('env/.env.prod.user')).toBe(true);
-    expect(ignored('env/.env.dev')).toBe(false);
+    // The toolkit's environment file gets the deployment's ids from provision: local, like the secrets.
+    expect(ignored('env/.env.dev')).toBe(true);
+    expect(ignored('env/.env.dev.example')).toBe(false);
     expect(ignored('env/.env.dev.user.example')).toBe(false);
   });
 
