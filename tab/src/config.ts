@@ -1,6 +1,6 @@
-import type * as TeamsJs from '@microsoft/teams-js';
 import { meetingTabConfig } from './meeting-tab';
 import { textsFor, type Language } from './texts';
+import { insideTeams } from './teams-host';
 
 /**
  * The configuration page of the meeting tab (config.html, the manifest's configurationUrl): Teams shows it
@@ -21,19 +21,6 @@ function show(language: Language, status: string): void {
   if (intro) intro.textContent = t.config.intro;
   const line = byId('status');
   if (line) line.textContent = status;
-}
-
-/** As in meeting.ts: teams-js is loaded only when hosted, where initialize() settles. */
-async function insideTeams(): Promise<typeof TeamsJs | undefined> {
-  const hosted = window.self !== window.top || 'nativeInterface' in window;
-  if (!hosted) return undefined;
-  const teams = await import('@microsoft/teams-js');
-  const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1500));
-  const initialized = teams.app.initialize().then(
-    () => true,
-    () => false,
-  );
-  return (await Promise.race([initialized, timeout])) ? teams : undefined;
 }
 
 async function start(): Promise<void> {

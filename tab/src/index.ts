@@ -1,5 +1,6 @@
 import type * as TeamsJs from '@microsoft/teams-js';
 import { fill, question, textsFor, type Language, type Texts } from './texts';
+import { insideTeams } from './teams-host';
 
 /**
  * "Mijn Prof-traject": the professional's overview, and for a manager the people who report to them.
@@ -875,24 +876,6 @@ function setLanguage(locale: string | undefined): void {
   document.title = `${t.title} · Werkplekleren+`;
   const title = document.getElementById('title');
   if (title) title.textContent = t.title;
-}
-
-/**
- * Teams hosts a tab in an iframe (web, desktop) or a webview with a native interface (mobile). Elsewhere we
- * do not call initialize(): it would never settle, and teams-js would fetch its list of valid origins from
- * a CDN. Inside, initialize() gets a moment to answer.
- */
-async function insideTeams(): Promise<typeof TeamsJs | undefined> {
-  const hosted = window.self !== window.top || 'nativeInterface' in window;
-  if (!hosted) return undefined;
-  // Loaded only here: on load, teams-js fetches its list of valid origins from a CDN.
-  const teams = await import('@microsoft/teams-js');
-  const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1500));
-  const initialized = teams.app.initialize().then(
-    () => true,
-    () => false,
-  );
-  return (await Promise.race([initialized, timeout])) ? teams : undefined;
 }
 
 async function pickDevIdentity(): Promise<boolean> {

@@ -1,6 +1,7 @@
 import type * as TeamsJs from '@microsoft/teams-js';
 import { renderCard, type Theme } from './card-host';
 import { fill, textsFor, type Texts } from './texts';
+import { insideTeams } from './teams-host';
 
 /**
  * The session in the meeting window: the meeting side panel (meeting.html) and the meeting stage
@@ -280,22 +281,6 @@ document.addEventListener('visibilitychange', () => {
     void poll();
   }
 });
-
-/**
- * Teams hosts a tab in an iframe (web, desktop) or a webview (mobile). Elsewhere initialize() would never
- * settle, and teams-js would fetch its list of valid origins from a CDN, so it is loaded only when hosted.
- */
-async function insideTeams(): Promise<typeof TeamsJs | undefined> {
-  const hosted = window.self !== window.top || 'nativeInterface' in window;
-  if (!hosted) return undefined;
-  const teams = await import('@microsoft/teams-js');
-  const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 1500));
-  const initialized = teams.app.initialize().then(
-    () => true,
-    () => false,
-  );
-  return (await Promise.race([initialized, timeout])) ? teams : undefined;
-}
 
 /**
  * The share button: only in the meeting side panel (shareAppContentToStage works from there) and only when
