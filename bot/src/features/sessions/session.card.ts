@@ -486,19 +486,9 @@ function stageParts(
   // Evaluation and validation.
   const draft = state.draft?.result;
   if (draft) body.push(...draftElements(state, t, draft.draft, draft.provenance));
-  const ratings = averageRatings(state);
   body.push(
     subheading(t('session.rate.heading')),
-    paragraph(
-      ratings
-        ? t('session.rate.average', {
-            usefulness: ratings.usefulness,
-            feasibility: ratings.feasibility,
-            count: ratings.count,
-            members: state.header.members.length,
-          })
-        : t('session.rate.none'),
-    ),
+    paragraph(ratingsText(state, t) ?? t('session.rate.none')),
   );
   const mine = view.viewer ? state.ratings[view.viewer] : undefined;
   if (mine) body.push(paragraph(t('session.rate.mine', mine), { subtle: true }));
@@ -725,18 +715,8 @@ function summaryParts(
   const energy = averageEnergy(state);
   if (energy)
     body.push(paragraph(t('session.checkin.average', { average: energy.average, count: energy.count })));
-  const ratings = averageRatings(state);
-  if (ratings)
-    body.push(
-      paragraph(
-        t('session.rate.average', {
-          usefulness: ratings.usefulness,
-          feasibility: ratings.feasibility,
-          count: ratings.count,
-          members: state.header.members.length,
-        }),
-      ),
-    );
+  const ratings = ratingsText(state, t);
+  if (ratings) body.push(paragraph(ratings));
   const present = state.present.filter((aad) => memberName(state, aad) !== undefined).length;
   body.push(
     paragraph(
@@ -762,4 +742,17 @@ function summaryParts(
         ? []
         : [executeAction(t('session.action.close'), VERBS.sessionClose, base(state))],
   };
+}
+
+/** The circle's average usefulness and feasibility, and how many rated; undefined before anyone did. */
+export function ratingsText(state: SessionState, t: Translate): string | undefined {
+  const ratings = averageRatings(state);
+  return ratings
+    ? t('session.rate.average', {
+        usefulness: ratings.usefulness,
+        feasibility: ratings.feasibility,
+        count: ratings.count,
+        members: state.header.members.length,
+      })
+    : undefined;
 }

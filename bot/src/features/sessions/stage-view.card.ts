@@ -1,11 +1,6 @@
 import { adaptiveCard, heading, paragraph, plainText, type AdaptiveCard } from '../../cards/adaptive-card';
-import {
-  AI_STAGE_INDEX,
-  averageRatings,
-  EVALUATION_STAGE_INDEX,
-  type SessionState,
-} from '../../domain/session';
-import { draftElements, sessionCard, type SessionCardView } from './session.card';
+import { AI_STAGE_INDEX, EVALUATION_STAGE_INDEX, type SessionState } from '../../domain/session';
+import { draftElements, ratingsText, sessionCard, type SessionCardView } from './session.card';
 
 /**
  * What the meeting stage shows, for everyone in the meeting to read together: the improvement proposal
@@ -47,7 +42,6 @@ export function stageViewCard(state: SessionState, view: SessionCardView): Adapt
       circle: header.circleName,
       title: draft.draft.title,
     });
-    const ratings = averageRatings(state);
     return adaptiveCard({
       fallbackText,
       speak: fallbackText,
@@ -56,18 +50,7 @@ export function stageViewCard(state: SessionState, view: SessionCardView): Adapt
         heading(t('session.stageView.draftHeading')),
         ...draftElements(state, t, draft.draft, draft.provenance),
         ...(state.stageIndex === EVALUATION_STAGE_INDEX
-          ? [
-              paragraph(
-                ratings
-                  ? t('session.rate.average', {
-                      usefulness: ratings.usefulness,
-                      feasibility: ratings.feasibility,
-                      count: ratings.count,
-                      members: header.members.length,
-                    })
-                  : t('session.rate.none'),
-              ),
-            ]
+          ? [paragraph(ratingsText(state, t) ?? t('session.rate.none'))]
           : []),
       ],
       fullWidth: true,
