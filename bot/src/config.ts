@@ -77,6 +77,10 @@ export const CONFIG_HINTS: Readonly<Record<string, string>> = {
   TEAMS_RATE_PER_TENANT: 'cards per second to one tenant across all replicas, from 2 to 50, e.g. 40',
   TEAMS_RATE_PER_CONVERSATION:
     'cards per second to one conversation across all replicas, from 2 to 7, e.g. 7',
+  RETENTION_DAYS:
+    'days after which finished deliveries and jobs, settled claims and idle bot state are removed, a whole number from 7 to 3650, e.g. 30',
+  SESSION_EVENTS_RETENTION_DAYS:
+    'days after a session closed that its event log is removed (its final state stays), a whole number from 1 to 3650, e.g. 90',
   GRAPH_ORGANIZER:
     "the mailbox (user principal name or Entra object id) that organises the circles' Teams meetings; set it to use Microsoft Graph",
   GRAPH_TENANT_ID: 'the Entra tenant id (GUID) of the app that calls Graph; default MicrosoftAppTenantId',
@@ -212,6 +216,8 @@ const schema = z
     OUTBOX_RETRY_MAX_MS: integer(1_000, 3_600_000, 60_000),
     TEAMS_RATE_PER_TENANT: integer(2, 50, 40),
     TEAMS_RATE_PER_CONVERSATION: integer(2, 7, 7),
+    RETENTION_DAYS: integer(7, 3650, 30),
+    SESSION_EVENTS_RETENTION_DAYS: integer(1, 3650, 90),
     GRAPH_ORGANIZER: z.preprocess(emptyToUndefined, z.string().trim().min(3).max(320).optional()),
     GRAPH_TENANT_ID: z.preprocess(emptyToUndefined, z.string().trim().regex(GUID).optional()),
     GRAPH_CLIENT_ID: z.preprocess(emptyToUndefined, z.string().trim().regex(GUID).optional()),
@@ -461,6 +467,8 @@ export interface Config {
     perTenantPerSecond: number;
     perConversationPerSecond: number;
   };
+  /** How long records kept only for delivery or coordination stay (see domain/retention.ts). */
+  retention: { recordsDays: number; sessionEventsDays: number };
   /** Undefined: no Microsoft Graph calendar; cycles get a calendar file instead of Teams meetings. */
   graph: (GraphCalendarConfig & { organizer: string }) | undefined;
   /**
@@ -573,6 +581,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       perTenantPerSecond: e.TEAMS_RATE_PER_TENANT,
       perConversationPerSecond: e.TEAMS_RATE_PER_CONVERSATION,
     },
+    retention: { recordsDays: e.RETENTION_DAYS, sessionEventsDays: e.SESSION_EVENTS_RETENTION_DAYS },
     graph: graphClient && e.GRAPH_ORGANIZER ? { organizer: e.GRAPH_ORGANIZER, ...graphClient } : undefined,
     directory: graphClient,
     ai: aiConfigOf(e),

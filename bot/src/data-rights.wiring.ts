@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Db } from 'mongodb';
+import type { Logger } from 'pino';
 import type { Config } from './config';
 import { CircleService } from './domain/circle.service';
 import { DataRightsService } from './domain/data-rights.service';
+import { proposalsWithNames } from './domain/people-names';
 import type { Scheduler } from './domain/jobs';
 import { scheduleTalentCalendar } from './features/talent/talent-jobs';
 import { MongoCircleRepository } from './store/mongo-circle.repository';
 import { MongoEffectLedger } from './store/mongo-effect-ledger';
 import { MongoLedgerRepository } from './store/mongo-ledger.repository';
 import { MongoMeetingLinkRepository } from './store/mongo-meeting-link.repository';
+import { MongoPersonSweep } from './store/mongo-person-sweep';
 import { MongoProfessionalRepository } from './store/mongo-professional.repository';
 import { createReadModels } from './store/mongo-read-models';
 import { MongoSessionRepository } from './store/mongo-session.repository';
@@ -30,19 +33,23 @@ export const TALENT_RETIRE_DELAY_MS = 60_000;
  */
 export function createDataRights(
   db: Db,
-  config: Pick<Config, 'graph' | 'maxCirclesPerMember'>,
+  config: Pick<Config, 'graph' | 'maxCirclesPerMember' | 'defaultLocale'>,
   scheduler: Scheduler,
   clock: () => Date = () => new Date(),
+  logger?: Logger,
 ): DataRightsService {
   const calendarJobs = { scheduler, clock, calendar: config.graph };
+  const professionals = new MongoProfessionalRepository(db);
+  const readModels = createReadModels(db);
   return new DataRightsService({
-    professionals: new MongoProfessionalRepository(db),
+    professionals,
     trajects: new MongoTrajectRepository(db),
     ledger: new MongoLedgerRepository(db),
     effects: new MongoEffectLedger(db),
     turnState: new MongoStorage(db),
     clock,
-    ...createReadModels(db),
+    ...readModels,
+    proposals: proposalsWithNames(readModels.proposals, professionals, config.defaultLocale),
     circles: new CircleService(new MongoCircleRepository(db), {
       clock,
       newId: randomUUID,
@@ -51,6 +58,7 @@ export function createDataRights(
     sessions: new MongoSessionRepository(db),
     talents: new MongoTalentConversationRepository(db),
     meetingLinks: new MongoMeetingLinkRepository(db),
+    sweep: new MongoPersonSweep(db, { defaultLocale: config.defaultLocale, logger }),
     talentCalendar: config.graph
       ? {
           retire: async (ids) => {

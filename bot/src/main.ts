@@ -29,6 +29,9 @@ import { SessionService } from './domain/session.service';
 import { MongoSessionRepository } from './store/mongo-session.repository';
 import { registerSessionJobs } from './features/sessions/session-jobs';
 import { registerTalentJobs, type TalentDeps } from './features/talent/talent-jobs';
+import { registerRetentionJobs, scheduleRetentionSweep } from './features/retention/retention-jobs';
+import { oldestNewJobMs } from './domain/retention';
+import { MongoRetention } from './store/mongo-retention';
 import { createDataRights } from './data-rights.wiring';
 import { TalentCalendar } from './domain/talent-calendar';
 import { MongoTalentCalendarRepository } from './store/mongo-talent-calendar.repository';
@@ -41,6 +44,7 @@ import { ensureIndexes } from './store/collections';
 import { connectMongo, type MongoConnection } from './store/mongo';
 import { MongoCircleRepository } from './store/mongo-circle.repository';
 import { createReadModels } from './store/mongo-read-models';
+import { namesAtSend, proposalsWithNames } from './domain/people-names';
 import { MongoEffectLedger } from './store/mongo-effect-ledger';
 import { MongoProfessionalRepository } from './store/mongo-professional.repository';
 import { MongoTrajectRepository } from './store/mongo-traject.repository';
@@ -141,6 +145,12 @@ export async function startService(config: Config, logger: Logger = createLogger
     const trajects = new TrajectService(trajectRepository, { clock, newId: randomUUID });
     const readModels = createReadModels(db);
     const ledger = new LedgerService(ledgerRepository, clock, readModels.proposals);
+    // Proposals as people read them: person tokens shown with today's names (domain/person-ref.ts).
+    const namedProposals = proposalsWithNames(
+      readModels.proposals,
+      professionalRepository,
+      config.defaultLocale,
+    );
     const sessionRepository = new MongoSessionRepository(db);
     const talentRepository = new MongoTalentConversationRepository(db);
     const circleRepository = new MongoCircleRepository(db);
@@ -179,7 +189,13 @@ export async function startService(config: Config, logger: Logger = createLogger
     const adapter = createBotAdapter(config.botAuth);
     // Proactive work: jobs at a time, and one outbox for every card sent outside a turn (rate-limited per
     // tenant and conversation across replicas).
-    const outbox = new MongoOutbox(db, createBotConnectorSender(adapter, config.botAuth?.appId), {
+    // Cards wait in the outbox with person tokens; the names go in as each is sent (domain/people-names.ts).
+    const cardSender = namesAtSend(
+      createBotConnectorSender(adapter, config.botAuth?.appId),
+      professionalRepository,
+      config.defaultLocale,
+    );
+    const outbox = new MongoOutbox(db, cardSender, {
       clock,
       logger: logger.child({ component: 'outbox' }),
       pollIntervalMs: config.outbox.pollIntervalMs,
@@ -197,8 +213,10 @@ export async function startService(config: Config, logger: Logger = createLogger
       pollIntervalMs: config.scheduler.pollIntervalMs,
       leaseMs: config.scheduler.leaseMs,
       maxAttempts: config.scheduler.maxAttempts,
+      // Finished jobs are removed after the retention period: a key that far back may have run already.
+      oldestNewJobMs: oldestNewJobMs(config.retention),
     });
-    const dataRights = createDataRights(db, config, scheduler, clock);
+    const dataRights = createDataRights(db, config, scheduler, clock, logger.child({ component: 'erasure' }));
     // Videoframes: the shipped ones and the organisation's own, each file checked; a wrong one is refused with
     // its reason in the log and the others are used (the in-meeting sessions of issue 5 choose from these).
     const videoframes = await loadVideoframes([
@@ -253,7 +271,7 @@ export async function startService(config: Config, logger: Logger = createLogger
       professionals,
       trajects,
       ledger,
-      proposals: readModels.proposals,
+      proposals: namedProposals,
       scheduler,
       tabLink,
       clock,
@@ -269,6 +287,12 @@ export async function startService(config: Config, logger: Logger = createLogger
       },
     };
     registerTalentJobs(scheduler, outbox, talent);
+    const retentionLogger = logger.child({ component: 'retention' });
+    registerRetentionJobs(
+      scheduler,
+      new MongoRetention(db, { policy: config.retention, logger: retentionLogger }),
+      { clock, logger: retentionLogger },
+    );
     const app = createApp({
       adapter,
       storage,
@@ -330,6 +354,7 @@ export async function startService(config: Config, logger: Logger = createLogger
                 : undefined,
               devMode: config.tab.devMode,
               ...readModels,
+              proposals: namedProposals,
               meeting: {
                 sessions,
                 planner,
@@ -353,6 +378,8 @@ export async function startService(config: Config, logger: Logger = createLogger
       config.host,
       config.port,
     );
+    // Every replica schedules the next sweep; the key makes it one job, run once.
+    await scheduleRetentionSweep(scheduler, clock());
     scheduler.start();
     outbox.start();
     logger.info(

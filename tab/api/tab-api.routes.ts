@@ -20,7 +20,7 @@ import type { LedgerService } from '../../bot/src/domain/ledger.service';
 import type { TrajectService } from '../../bot/src/domain/traject.service';
 import { currentStage, stageEndsAt, type SessionState } from '../../bot/src/domain/session';
 import type { FeatureDeps } from '../../bot/src/features/shared/deps';
-import { sessionCard } from '../../bot/src/features/sessions/session.card';
+import { currentStageTitle, sessionCard } from '../../bot/src/features/sessions/session.card';
 import { cardView, todaysSessionInChat } from '../../bot/src/features/sessions/session-flow';
 import { stageViewCard } from '../../bot/src/features/sessions/stage-view.card';
 import { z } from 'zod/v4';
@@ -265,7 +265,8 @@ function meetingSessionView(meeting: MeetingParts, state: SessionState, viewer: 
       ? {
           index: state.stageIndex,
           kind: currentStage(state),
-          title: setup.frame.stages[state.stageIndex]?.title[state.header.locale] ?? '',
+          // Named as the card names it: the AI stage is the circle's own draft when no model writes it.
+          title: currentStageTitle(state, view),
           // A closed session has no clock running.
           endsAt: state.closed ? null : (stageEndsAt(state) ?? null),
         }

@@ -174,14 +174,16 @@ describe('data rights', () => {
         contributorAadObjectIds: [colleague.aadObjectId],
         anonymousContributors: 1,
       });
-      expect(await db.collection('proposals').countDocuments({ title: 'Alleen van Lotte' })).toBe(1);
+      // Her name goes from every text, also from names others gave things (issue 13).
+      expect(await db.collection('proposals').countDocuments({ title: 'Alleen van een oud-lid' })).toBe(1);
       const colleagueSees = await callTabApi(tab, 'GET', '/api/tab/me', dev(colleague));
       expect(colleagueSees.body).toMatchObject({
         proposals: [expect.objectContaining({ title: 'Samen het rooster maken' })],
         upcomingSessions: expect.arrayContaining([
-          expect.objectContaining({ circleName: 'Cirkel van Lotte' }),
+          expect.objectContaining({ circleName: 'Cirkel van een oud-lid' }),
         ]),
       });
+      expect(JSON.stringify(colleagueSees.body)).not.toMatch(/Lotte|Mulder/);
 
       const again = await callTabApi(tab, 'DELETE', '/api/tab/me', dev(lotte), {
         confirm: `${TENANT_ID}:${lotte.aadObjectId}`,

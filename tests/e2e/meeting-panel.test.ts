@@ -203,7 +203,10 @@ describe('the meeting side panel and stage', () => {
     const stage = await openPage('stage.html', bas, 1280);
     await stage.page.locator('#card', { hasText: 'Concept-verbetervoorstel' }).waitFor();
     expect(await cardText(stage.page)).toContain('Verbetervoorstel van Zorgteam Noord');
-    expect(await stage.page.locator('#stage-line').innerText()).toBe('Stap 4 van 5 · AI-verbetervoorstel');
+    // No model: the stage line names the circle's own draft, as the card does.
+    expect(await stage.page.locator('#stage-line').innerText()).toBe(
+      'Stap 4 van 5 · Concept-verbetervoorstel',
+    );
     await stage.page.screenshot({ path: path.join(ARTIFACTS, 'meeting-stage.png'), fullPage: true });
     expect(stage.problems).toEqual([]);
     await stage.close();

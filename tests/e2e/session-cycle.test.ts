@@ -100,7 +100,7 @@ describe('the days of a cycle', () => {
       contribution: 'Rooster vier weken vooruit',
     });
     card = await day1.session.press(karin, card, 'session.move', {}, (d) => d.to === 3);
-    expect(text(card)).toContain('niet geschreven door AI');
+    expect(text(card)).toContain('Samengesteld uit jullie eigen bijdragen, in jullie eigen woorden.');
     card = await day1.session.press(joris, card, 'session.move', {}, (d) => d.to === 4);
     card = await day1.session.press(joris, card, 'session.decide', {}, (d) => d.decision === 'adopt');
     expect(text(card)).toContain('Voorstel overgenomen: Verbetervoorstel van Weekcyclisten');
@@ -175,7 +175,7 @@ describe('the days of a cycle', () => {
       (d) => d.energy === 5,
     );
     // The shared card is updated where it now is: in the meeting's chat.
-    const updated = await inMeeting.waitForUpdate((c) => c.includes('(1 ingecheckt)'));
+    const updated = await inMeeting.waitForUpdate((c) => c.includes('(1 van '));
     expect(text(updated)).toContain('Sessie 1 van 4 · Vergaderkring');
     expect(await db().collection('sessions').countDocuments({ circleId: second.circleId })).toBe(1);
   });

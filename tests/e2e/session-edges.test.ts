@@ -95,8 +95,10 @@ describe('a session without an AI model, in English', () => {
     expect(await db.collection('sessions').countDocuments({})).toBe(1);
 
     let card = await toAiStage(session, members[0], kickoff);
-    expect(text(card)).toContain('Step 4 of 5 · AI improvement proposal');
-    expect(text(card)).toContain('Assembled from your own contributions: not written by AI.');
+    // No model: the step is named and labelled as the circle's own draft, and "AI" is nowhere on it.
+    expect(text(card)).toContain('Step 4 of 5 · Draft improvement proposal');
+    expect(text(card)).toContain('Put together from your own contributions, in your own words.');
+    expect(text(card)).not.toMatch(/\bAI\b/);
     expect(text(card)).toContain('Een afsprakensysteem');
     // The brainstorm was anonymous: no names on the ideas.
     card = await session.press(members[1], card, 'session.move', {}, (d) => d.to === 4);
@@ -147,7 +149,7 @@ describe('a session without an AI model, in English', () => {
     );
     const reply = connector.messages(chat.id).slice(before);
     expect(reply).toHaveLength(1);
-    expect(text(reply[0]!.body)).toContain("The circle's energy: 3 of 5 (1 checked in).");
+    expect(text(reply[0]!.body)).toContain("The circle's energy: too few to show yet (1 of 3 checked in).");
   });
 });
 
@@ -245,7 +247,8 @@ describe('a session when the AI model fails', () => {
     await toAiStage(session, members[0], kickoff);
     const failed = await session.waitForUpdate((c) => c.includes('niet bereikbaar'));
     const own = await session.press(members[2], failed, 'session.redraft', {}, (d) => d.withModel === false);
-    expect(text(own)).toContain('niet geschreven door AI');
+    expect(text(own)).toContain('Samengesteld uit jullie eigen bijdragen, in jullie eigen woorden.');
+    expect(text(own)).toContain('Stap 4 van 5 · Concept-verbetervoorstel');
     expect(text(own)).toContain('Volgende stap');
   }, 30_000);
 });

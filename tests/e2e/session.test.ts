@@ -100,16 +100,18 @@ describe('a session in the meeting', () => {
     const session = new SessionDriver(service, connector, chat.conversation, chat.meetingId, cardId);
     session.cards.push(kickoff);
 
-    // One-tap check-ins: only the circle's average is shown; each sees their own choice.
+    // One-tap check-ins: each sees their own choice; the circle's average only from three check-ins on, once
+    // the session has begun (two would tell each other's score).
     let card = await session.press(femke, kickoff, 'session.checkin', {}, (d) => d.energy === 4);
     card = await session.press(gijs, kickoff, 'session.checkin', {}, (d) => d.energy === 2);
-    expect(text(card)).toContain('Energie van de cirkel: 3 van 5 (2 ingecheckt)');
+    expect(text(card)).toContain('Energie van de cirkel: nog te weinig om te tonen (2 van 3 ingecheckt)');
+    expect(text(card)).not.toContain('Energie van de cirkel: 3');
     expect(text(card)).toContain('Jij koos 2.');
     expect(text(card)).not.toContain('Jij koos 4.');
     // The answer is that person's own view, without a refresh: teams-ai would otherwise PUT it over the shared
     // message. A member's client refreshing sees their own view and changes nothing for anyone else.
     expect(card.refresh).toBeUndefined();
-    await connector.waitFor(() => session.updates().some((c) => text(c).includes('(2 ingecheckt)')));
+    await connector.waitFor(() => session.updates().some((c) => text(c).includes('(2 van 3 ingecheckt)')));
     const putsBefore = session.updates().length;
     const own = await session.invoke(femke, 'session.refresh', {
       sessionId: actionFor(kickoff, 'session.begin')!.data!.sessionId,
@@ -202,12 +204,13 @@ describe('a session in the meeting', () => {
       latencyMs: expect.any(Number),
     });
 
-    // Evaluation: ratings (averaged), then the circle adapts and validates.
+    // Evaluation: ratings (two: too few for an average), then the circle adapts and validates.
     card = await session.press(gijs, drafted, 'session.move', {}, (d) => d.to === 4);
     expect(text(card)).toContain('Stap 5 van 5 · Evaluatie en validatie');
     card = await session.press(gijs, card, 'session.rate', { usefulness: '4', feasibility: '3' });
     card = await session.press(femke, card, 'session.rate', { usefulness: '5', feasibility: '4' });
-    expect(text(card)).toContain('bruikbaarheid 4.5, haalbaarheid 3.5 (2 van 3)');
+    expect(text(card)).toContain('Oordeel van de cirkel: nog te weinig om te tonen (2 van 3 gegeven)');
+    expect(text(card)).not.toContain('4.5');
     expect(text(card)).toContain('Jouw oordeel: bruikbaarheid 5, haalbaarheid 4.');
     const evaluation = card;
     const decide = {
@@ -251,6 +254,7 @@ describe('a session in the meeting', () => {
       workSituation: 'De overdracht tussen dag- en avonddienst loopt bij Gijs vaak uit',
       draftSource: 'ai',
       model: 'test-model',
+      promptVersion: expect.stringMatching(/^improvement-proposal@[0-9a-f]{8}$/),
     });
     expect((proposals[0]!.contributorAadObjectIds as string[]).sort()).toEqual(
       members.map((m) => m.aadObjectId).sort(),

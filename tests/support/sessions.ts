@@ -112,6 +112,8 @@ export async function linkMeeting(
   circleId: string,
 ): Promise<ReturnType<typeof meetingChat>> {
   const chat = meetingChat();
+  // Teams lists a meeting chat's people (invitees); a test may set the whole roster itself.
+  connector.rosters.set(chat.conversation.id, rosterMembers([who]));
   connector.meetings.set(chat.meetingId, {
     details: {
       id: chat.meetingId,

@@ -1,5 +1,5 @@
 import { trajectTabLink } from '../../bot/src/cards/tab-link';
-import { ConfigError, parseConfig } from '../../bot/src/config';
+import { CONFIG_HINTS, ConfigError, parseConfig } from '../../bot/src/config';
 
 const APP_ID = '3f1c9a2e-5b7d-4e8f-9a0b-1c2d3e4f5a6b';
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
@@ -145,6 +145,24 @@ describe('parseConfig', () => {
     expect(problemsOf({ PORT: '70000' })[0]).toMatch(/^PORT:/);
     expect(problemsOf({ SHUTDOWN_TIMEOUT_MS: '-1' })[0]).toMatch(/^SHUTDOWN_TIMEOUT_MS:/);
     expect(problemsOf({ PORT: '3978.5' })[0]).toMatch(/^PORT:/);
+  });
+
+  it('reads the retention periods: 30 and 90 days unless set, whole days within bounds', () => {
+    expect(parseConfig({}).retention).toEqual({ recordsDays: 30, sessionEventsDays: 90 });
+    expect(parseConfig({ RETENTION_DAYS: '60', SESSION_EVENTS_RETENTION_DAYS: '7' }).retention).toEqual({
+      recordsDays: 60,
+      sessionEventsDays: 7,
+    });
+    for (const value of ['0', '6', '3651', '30.5', '-30', 'month']) {
+      expect(problemsOf({ RETENTION_DAYS: value })).toEqual([
+        `RETENTION_DAYS: should be ${CONFIG_HINTS.RETENTION_DAYS} (got ${JSON.stringify(value)})`,
+      ]);
+    }
+    for (const value of ['0', '3651', '1.5']) {
+      expect(problemsOf({ SESSION_EVENTS_RETENTION_DAYS: value })[0]).toMatch(
+        /^SESSION_EVENTS_RETENTION_DAYS: should be days after a session closed .* from 1 to 3650/,
+      );
+    }
   });
 
   it('configures no AI model unless one is set, and infers the provider from the keys', () => {

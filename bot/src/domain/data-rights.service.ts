@@ -10,6 +10,25 @@ import type { TalentConversation } from './talent-conversation';
 import type { Traject, TrajectRepository } from './traject';
 import type { Owner } from './traject.service';
 
+/** Who is being erased, as the last pass looks for them: their ids and every name they were known by. */
+export interface SweptPerson {
+  tenantId: string;
+  aadObjectId: string;
+  /** Their Teams user ids ("29:…") and the id of their personal chat with the bot. */
+  teamsIds: string[];
+  names: string[];
+}
+
+/**
+ * The last pass of an erasure (store/mongo-person-sweep.ts): every collection, every field, for whatever
+ * still holds their ids or names, including other people's text that named them.
+ */
+export interface PersonSweep {
+  /** Their names and Teams ids as the product's records know them; read before anything is removed. */
+  known(tenantId: string, aadObjectId: string): Promise<{ names: string[]; teamsIds: string[] }>;
+  erase(person: SweptPerson): Promise<{ changed: number; removed: number }>;
+}
+
 /** Removing what the bot framework keeps per user and per conversation (turn state). */
 export interface TurnStatePurger {
   /** Removes every stored state whose key contains one of these ids (Teams user id, conversation id). */
@@ -81,6 +100,8 @@ export class DataRightsService {
       talentCalendar?: { retire(conversationIds: readonly string[]): Promise<void> };
       /** Meetings linked to circles: who linked one is forgotten. */
       meetingLinks?: Pick<MeetingLinkRepository, 'forgetLinker'>;
+      /** The last pass over everything (absent: only the targeted steps run). */
+      sweep?: PersonSweep;
     },
   ) {}
 
@@ -149,12 +170,20 @@ export class DataRightsService {
     sessionsAnonymised: number;
     talentConversations: number;
     meetingLinksForgotten: number;
+    documentsSwept: number;
   }> {
-    const { professionals, trajects, ledger, effects, turnState, cycles, proposals, circles } = this.parts;
+    const { professionals, trajects, ledger, effects, turnState, cycles, proposals, circles, sweep } =
+      this.parts;
     const professional = await professionals.findByAadObjectId(owner.tenantId, owner.aadObjectId);
-    const teamsIds = [professional?.address?.userId, professional?.address?.conversationId].filter(
-      (id): id is string => typeof id === 'string' && id.length > 0,
-    );
+    // Read first: the steps below take them out of the circles and sessions that knew their other names.
+    const known = sweep ? await sweep.known(owner.tenantId, owner.aadObjectId) : { names: [], teamsIds: [] };
+    const teamsIds = [
+      ...new Set(
+        [professional?.address?.userId, professional?.address?.conversationId, ...known.teamsIds].filter(
+          (id): id is string => typeof id === 'string' && id.length > 0,
+        ),
+      ),
+    ];
     const ledgerEntries = await ledger.removeAll(owner.tenantId, owner.aadObjectId);
     await trajects.remove(owner.tenantId, owner.aadObjectId);
     const turnStates = teamsIds.length > 0 ? await turnState.purge(teamsIds) : 0;
@@ -178,7 +207,17 @@ export class DataRightsService {
       ? await this.parts.meetingLinks.forgetLinker(owner.tenantId, owner.aadObjectId)
       : 0;
     await effects.forget(`welcome:${owner.tenantId}:${owner.aadObjectId}`);
-    // Last, so a failure above can be retried: the record is what tells us their Teams ids.
+    const swept = sweep
+      ? await sweep.erase({
+          tenantId: owner.tenantId,
+          aadObjectId: owner.aadObjectId,
+          teamsIds,
+          names: [...new Set([professional?.name, ...known.names])].filter(
+            (n): n is string => typeof n === 'string' && n.trim() !== '',
+          ),
+        })
+      : { changed: 0, removed: 0 };
+    // Last, so a failure above can be retried: the record is what tells us their Teams ids and names.
     await professionals.remove(owner.tenantId, owner.aadObjectId);
     return {
       ledgerEntries,
@@ -190,6 +229,7 @@ export class DataRightsService {
       sessionsAnonymised,
       talentConversations,
       meetingLinksForgotten,
+      documentsSwept: swept.changed + swept.removed,
     };
   }
 }

@@ -25,6 +25,8 @@ export interface JobRequest<D extends JobData = JobData> {
  * - rescheduled: a job not yet run (or waiting for a retry) now runs at the new time with the new data.
  * - running: the job is being run right now; nothing changed (schedule again with another key if needed).
  * - finished: the job ran (done or failed) or was cancelled before; a key runs at most once, so nothing changed.
+ *   Also for a new job whose runAt lies further back than the retention period: it may have run, and its
+ *   record been removed since (see retention.ts).
  */
 export type ScheduleResult = 'created' | 'unchanged' | 'rescheduled' | 'running' | 'finished';
 

@@ -49,6 +49,12 @@ export interface DraftProvenance {
   source: 'ai' | 'contributions';
   model?: string | undefined;
   promptVersion?: string | undefined;
+  /**
+   * True when the material went through the pseudonymiser before it left for the model (names replaced by
+   * placeholders): recorded with the draft and the proposal, so it can be shown later that it was. Absent
+   * on drafts from before it was recorded, and on drafts no model saw.
+   */
+  namesReplaced?: boolean | undefined;
   latencyMs?: number | undefined;
   tokens?: { prompt: number; completion: number; total: number } | undefined;
 }

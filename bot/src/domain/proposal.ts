@@ -77,6 +77,10 @@ export interface ProposalRecord {
   /** Who wrote the draft: the AI (which model) or the circle's own material. */
   draftSource: 'ai' | 'contributions';
   model: string | undefined;
+  /** The prompt's version (`improvement-proposal@<hash>`) when the model wrote the draft. */
+  promptVersion?: string | undefined;
+  /** Whether the names in the material were replaced by placeholders before it went to the model. */
+  namesReplaced?: boolean | undefined;
   contributorAadObjectIds: string[];
   createdAt: Date;
 }

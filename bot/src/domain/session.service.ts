@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { ModelFailure } from './ai';
 import type { LedgerService } from './ledger.service';
 import { DRAFT_LIMITS, type DraftMaterial, type DraftResult, type ProposalDraft } from './proposal-draft';
 import type { ProposalWriter } from './proposal';
+import type { NamedPerson } from './person-names';
+import { neutraliseTokens } from './person-ref';
+import { pseudonymiser, tokenise } from './pseudonymiser';
 import {
   AI_STAGE_INDEX,
   applyEvent,
@@ -11,10 +13,10 @@ import {
   currentStage,
   EVALUATION_STAGE_INDEX,
   isMember,
-  pseudonymiser,
   SESSION_LIMITS,
   type CloseReason,
   type DecisionKind,
+  type DraftFailure,
   type SessionChat,
   type SessionEvent,
   type SessionHeader,
@@ -154,7 +156,7 @@ export class SessionService {
       if (!frame) return { refuse: 'unknown_frame' };
       let situation: { text: string; fromSessionId: string | undefined };
       if (request.situation === 'new') {
-        const text = request.newSituation.trim();
+        const text = neutraliseTokens(request.newSituation.trim());
         if (!text) return { refuse: 'empty' };
         if (text.length > SESSION_LIMITS.situationMaxLength) return { refuse: 'too_long' };
         situation = { text, fromSessionId: undefined };
@@ -191,7 +193,7 @@ export class SessionService {
    * same person in the same stage is one contribution (a double click, a resent invoke).
    */
   contribute(sessionId: string, by: string, stageIndex: number, rawText: string): Promise<SessionOutcome> {
-    const text = rawText.trim();
+    const text = neutraliseTokens(rawText.trim());
     return this.change(sessionId, by, (s) => {
       if (s.phase !== 'stages' || s.stageIndex !== stageIndex) return 'stale';
       const stage = currentStage(s);
@@ -253,7 +255,7 @@ export class SessionService {
   completeDraft(
     sessionId: string,
     attempt: string,
-    result: { ok: DraftResult } | { failed: ModelFailure },
+    result: { ok: DraftResult } | { failed: DraftFailure },
   ): Promise<SessionOutcome> {
     return this.change(sessionId, undefined, (s) => {
       if (s.draft?.attempt !== attempt || s.draft.status !== 'drafting') return 'unchanged';
@@ -287,19 +289,22 @@ export class SessionService {
         return 'stale';
       const draft = s.draft?.status === 'ready' ? s.draft.result?.draft : undefined;
       if (!draft) return { refuse: 'no_draft' };
-      const reason = request.reason.trim();
+      const reason = neutraliseTokens(request.reason.trim());
       if (reason.length > SESSION_LIMITS.reasonMaxLength) return { refuse: 'too_long' };
       if (request.kind === 'reject' && !reason) return { refuse: 'reason_required' };
       let final = draft;
       if (request.kind === 'adapt') {
         const changes = request.edited;
         if (!changes || !changes.title.trim() || !changes.summary.trim()) return { refuse: 'edit_required' };
+        // The card showed the draft with names; the proposal refers to the members instead (person-ref.ts).
+        const people = s.header.members.map((m) => ({ ref: m.aadObjectId, name: m.name }));
+        const own = (text: string) => tokenise(people, neutraliseTokens(text.trim()));
         const edited: ProposalDraft = {
           ...draft,
-          title: changes.title.trim(),
-          summary: changes.summary.trim(),
-          steps: changes.steps.map((step) => step.trim()).filter((step) => step !== ''),
-          expectedEffect: changes.expectedEffect.trim(),
+          title: own(changes.title),
+          summary: own(changes.summary),
+          steps: changes.steps.map(own).filter((step) => step !== ''),
+          expectedEffect: own(changes.expectedEffect),
         };
         if (!withinDraftLimits(edited)) return { refuse: 'too_long' };
         final = edited;
@@ -355,6 +360,8 @@ export class SessionService {
         rejectionReason: kind === 'reject' ? reason : undefined,
         draftSource: state.draft?.result?.provenance.source ?? 'contributions',
         model: state.draft?.result?.provenance.model,
+        promptVersion: state.draft?.result?.provenance.promptVersion,
+        namesReplaced: state.draft?.result?.provenance.namesReplaced,
         contributorAadObjectIds: present,
         createdAt: new Date(state.decision.at),
       });
@@ -374,12 +381,21 @@ export class SessionService {
     }
   }
 
-  /** The group's material for the model, every member's name replaced by a placeholder. */
+  /**
+   * The group's material for the model, with every person replaced by a placeholder: the circle's members
+   * and `participants` (everyone else in the chat). `reveal` turns the placeholders in the model's answer
+   * into person tokens, so the draft names nobody until it is shown.
+   */
   materialFor(
     state: SessionState,
     questionText: (q: DidacticQuestion) => string,
+    participants: readonly NamedPerson[] = [],
   ): { material: DraftMaterial; reveal: (text: string) => string } {
-    const { hide, reveal } = pseudonymiser(state.header.members, state.header.locale);
+    const people = [
+      ...state.header.members.map((m) => ({ ref: m.aadObjectId, name: m.name })),
+      ...participants,
+    ];
+    const { hide, reveal } = pseudonymiser(people, state.header.locale);
     const texts = (stage: 'analysis' | 'problem' | 'brainstorm') =>
       contributionsOf(state, stage).map((c) => hide(c.text));
     const question = state.setup?.question;

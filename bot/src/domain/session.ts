@@ -15,6 +15,9 @@ import type { DraftResult, ProposalDraft } from './proposal-draft';
 import type { DidacticQuestion } from './traject';
 import { STAGE_KINDS, type StageKind, type Videoframe } from './videoframe';
 
+/** Why a draft did not come: the model's failure, or the chat's names could not be checked (nothing sent). */
+export type DraftFailure = ModelFailure | 'names_unchecked';
+
 export const SESSION_LIMITS = {
   contributionMaxLength: 500,
   situationMaxLength: 500,
@@ -110,7 +113,7 @@ export type SessionEvent =
     }
   | { type: 'draftRequested'; at: string; by: string; attempt: string; withModel: boolean }
   | { type: 'draftReady'; at: string; attempt: string; result: DraftResult }
-  | { type: 'draftFailed'; at: string; attempt: string; reason: ModelFailure }
+  | { type: 'draftFailed'; at: string; attempt: string; reason: DraftFailure }
   | { type: 'rated'; at: string; by: string; usefulness: number; feasibility: number }
   | {
       type: 'decided';
@@ -138,7 +141,7 @@ export interface DraftState {
   withModel: boolean;
   requestedAt: string;
   result?: DraftResult | undefined;
-  reason?: ModelFailure | undefined;
+  reason?: DraftFailure | undefined;
 }
 
 export interface SessionState {
@@ -323,25 +326,56 @@ export function contributionsOf(state: SessionState, stage: StageKind): Contribu
   return state.contributions.filter((c) => c.stage === stage);
 }
 
-/** The circle's energy as one number (never anyone's own score), rounded to one decimal. */
-export function averageEnergy(state: SessionState): { average: number; count: number } | undefined {
-  const scores = Object.values(state.checkins);
-  if (scores.length === 0) return undefined;
-  return { average: round1(scores.reduce((a, b) => a + b, 0) / scores.length), count: scores.length };
+/**
+ * Check-in and rating averages cover at least this many people (DESIGN.md; other figures about groups: 5).
+ * An average of one is that person's own score, and an average of two tells each of the two the other's.
+ */
+export const AVERAGE_MIN_PEOPLE = 3;
+
+/**
+ * A circle's average as it may be shown. The number is there only when at least AVERAGE_MIN_PEOPLE gave
+ * one and nobody can change theirs any more; otherwise only how many did ('collecting' while they still
+ * can, 'too_few' once the count is final).
+ *
+ * Why wait until the collecting is over: an average that moves as people tap gives away each tap. Shown at
+ * 3 and then at 4, the difference is the fourth person's score (4 × new − 3 × old, exact at one decimal),
+ * and whoever watched who tapped knows whose it is; a changed tap shows the same way. Rounding to whole
+ * numbers or buckets still gives away "high" or "low" at the edges, so the average is shown once, when it
+ * can no longer change: the check-in's when the session begins, the ratings' when the circle has decided
+ * (or either when the session is closed).
+ */
+export type GroupAverage<T extends object> =
+  ({ status: 'shown'; count: number } & T) | { status: 'collecting' | 'too_few'; count: number };
+
+function groupAverage<T extends object>(count: number, open: boolean, figure: () => T): GroupAverage<T> {
+  if (open) return { status: 'collecting', count };
+  if (count < AVERAGE_MIN_PEOPLE) return { status: 'too_few', count };
+  return { status: 'shown', count, ...figure() };
 }
 
+/** The circle's energy as one number (never anyone's own score), rounded to one decimal; see GroupAverage. */
+export function averageEnergy(state: SessionState): GroupAverage<{ average: number }> {
+  const scores = Object.values(state.checkins);
+  // Checking in is open during the kick-off only (SessionService.checkIn).
+  const open = state.phase === 'kickoff' && !state.closed;
+  return groupAverage(scores.length, open, () => ({
+    average: round1(scores.reduce((a, b) => a + b, 0) / scores.length),
+  }));
+}
+
+/** The circle's average usefulness and feasibility, rounded to one decimal; see GroupAverage. */
 export function averageRatings(
   state: SessionState,
-): { usefulness: number; feasibility: number; count: number } | undefined {
+): GroupAverage<{ usefulness: number; feasibility: number }> {
   const ratings = Object.values(state.ratings);
-  if (ratings.length === 0) return undefined;
-  const sum = (pick: (r: { usefulness: number; feasibility: number }) => number) =>
+  // Anyone may rate, and change their rating, until the circle decides.
+  const open = !state.decision && !state.closed;
+  const mean = (pick: (r: { usefulness: number; feasibility: number }) => number) =>
     round1(ratings.reduce((a, r) => a + pick(r), 0) / ratings.length);
-  return {
-    usefulness: sum((r) => r.usefulness),
-    feasibility: sum((r) => r.feasibility),
-    count: ratings.length,
-  };
+  return groupAverage(ratings.length, open, () => ({
+    usefulness: mean((r) => r.usefulness),
+    feasibility: mean((r) => r.feasibility),
+  }));
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
@@ -371,45 +405,6 @@ export function sessionIdFor(
   return 'cycleId' in slot
     ? `${tenantId}:${circleId}:${slot.cycleId}:${slot.dayIndex}`
     : `${tenantId}:${circleId}:day:${slot.date}`;
-}
-
-/**
- * Replaces people's names with placeholders ("[Persoon 1]") before any text leaves the service for a model,
- * and puts them back in what comes back. Full names and each part of a name (first name, surname) of three
- * letters or more are replaced, whole words only, case-insensitively.
- */
-export function pseudonymiser(
-  members: readonly SessionMember[],
-  locale: Locale,
-): { hide: (text: string) => string; reveal: (text: string) => string } {
-  const word = locale === 'nl' ? 'Persoon' : 'Person';
-  const entries: { pattern: RegExp; placeholder: string; name: string }[] = [];
-  members.forEach((member, i) => {
-    const placeholder = `[${word} ${i + 1}]`;
-    const parts = [member.name.trim(), ...member.name.trim().split(/\s+/)].filter(
-      (p, j, all) => p.length >= 3 && all.indexOf(p) === j,
-    );
-    for (const part of parts) {
-      const escaped = part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      entries.push({
-        pattern: new RegExp(`(?<![\\p{L}\\p{N}])${escaped}(?![\\p{L}\\p{N}])`, 'giu'),
-        placeholder,
-        name: member.name,
-      });
-    }
-  });
-  // Longest first, so "Jan de Vries" is replaced whole before "Jan".
-  entries.sort((a, b) => b.pattern.source.length - a.pattern.source.length);
-  return {
-    hide: (text) => entries.reduce((t, e) => t.replace(e.pattern, e.placeholder), text),
-    reveal: (text) => {
-      let out = text;
-      members.forEach((member, i) => {
-        out = out.split(`[${word} ${i + 1}]`).join(member.name);
-      });
-      return out;
-    },
-  };
 }
 
 /**
@@ -457,4 +452,31 @@ export function forgetInEvent(event: SessionEvent, aadObjectId: string): Session
   }
   if ('by' in event) return { ...event, by: swap(event.by) } as SessionEvent;
   return event;
+}
+
+/**
+ * `forgetInEvent` on a state already folded: the same as folding the events with the person forgotten in
+ * each. Needed once retention has removed a session's events and only its final snapshot is left.
+ * One difference cannot be helped: when an earlier erasure left a check-in or rating under the placeholder
+ * too, the fold keeps whichever came last, which the state no longer tells (here: the later key's).
+ */
+export function forgetInState(state: SessionState, aadObjectId: string): SessionState {
+  const me = aadObjectId.toLowerCase();
+  const mine = (by: string) => by.toLowerCase() === me;
+  const swap = (by: string) => (mine(by) ? ERASED_MEMBER : by);
+  const rekey = <V>(entries: Record<string, V>): Record<string, V> => {
+    const out: Record<string, V> = {};
+    for (const [by, value] of Object.entries(entries)) out[swap(by)] = value;
+    return out;
+  };
+  return {
+    ...state,
+    header: { ...state.header, members: state.header.members.filter((m) => !mine(m.aadObjectId)) },
+    checkins: rekey(state.checkins),
+    ratings: rekey(state.ratings),
+    contributions: state.contributions.map((c) => (mine(c.by) ? { ...c, by: ERASED_MEMBER } : c)),
+    decision:
+      state.decision && mine(state.decision.by) ? { ...state.decision, by: ERASED_MEMBER } : state.decision,
+    present: state.present.map(swap).filter((by, i, all) => all.indexOf(by) === i),
+  };
 }

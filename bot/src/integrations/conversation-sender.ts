@@ -1,5 +1,7 @@
-import type { CloudAdapterBase } from 'botbuilder';
+import { TeamsInfo, type CloudAdapterBase } from 'botbuilder';
 import type { ConversationSender } from '../features/shared/deps';
+
+const ROSTER_PAGES = 10;
 
 /**
  * Sends to, and updates cards in, a conversation outside of a turn, through the adapter's own connector
@@ -24,6 +26,21 @@ export function createConversationSender(
       await adapter.continueConversationAsync(appId, reference, async (context) => {
         await context.updateActivity({ type: 'message', ...activity, id: activityId });
       });
+    },
+    async members(reference) {
+      const people: { id: string; aadObjectId: string | undefined; name: string }[] = [];
+      await adapter.continueConversationAsync(appId, reference, async (context) => {
+        let next: string | undefined;
+        // A meeting chat lists everyone invited; far more than ROSTER_PAGES pages is not a circle's meeting.
+        for (let page = 0; page < ROSTER_PAGES; page++) {
+          const result = await TeamsInfo.getPagedMembers(context, 100, next);
+          for (const m of result.members ?? [])
+            people.push({ id: m.id, aadObjectId: m.aadObjectId || undefined, name: m.name ?? '' });
+          next = result.continuationToken || undefined;
+          if (!next) break;
+        }
+      });
+      return people;
     },
   };
 }

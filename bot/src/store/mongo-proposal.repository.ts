@@ -29,7 +29,8 @@ import { isDuplicateKeyError } from './mongo-errors';
  *     createdAt: Date, updatedAt?: Date,
  *     // written by the session (features/sessions), all optional for readers:
  *     sessionId?, cycleId?, summary?, steps?: string[], expectedEffect?, risks?: string[], workSituation?,
- *     decision?: 'adopt' | 'adapt' | 'reject', rejectionReason?, draftSource?: 'ai' | 'contributions', model?
+ *     decision?: 'adopt' | 'adapt' | 'reject', rejectionReason?, draftSource?: 'ai' | 'contributions', model?,
+ *     promptVersion?, namesReplaced?: boolean  // with the model's draft: which prompt, names left out
  *   }
  *
  * `idempotencyKey` is required: the unique index counts a missing key as null, so a second document
@@ -58,6 +59,8 @@ export interface ProposalDocument {
   rejectionReason?: string;
   draftSource?: ProposalRecord['draftSource'];
   model?: string;
+  promptVersion?: string;
+  namesReplaced?: boolean;
 }
 
 export class MongoProposalRepository implements ProposalReader, ProposalWriter {
@@ -97,6 +100,8 @@ export class MongoProposalRepository implements ProposalReader, ProposalWriter {
       ...(proposal.cycleId === undefined ? {} : { cycleId: proposal.cycleId }),
       ...(proposal.rejectionReason === undefined ? {} : { rejectionReason: proposal.rejectionReason }),
       ...(proposal.model === undefined ? {} : { model: proposal.model }),
+      ...(proposal.promptVersion === undefined ? {} : { promptVersion: proposal.promptVersion }),
+      ...(proposal.namesReplaced === undefined ? {} : { namesReplaced: proposal.namesReplaced }),
     };
     try {
       await this.collection.insertOne(doc);

@@ -62,6 +62,11 @@ export interface MongoSchedulerOptions {
   retryMaxMs?: number;
   /** Claims older than this are removed (hourly); far longer than any lease. */
   claimRetentionMs?: number;
+  /**
+   * A new job whose runAt lies further back than this is not created (`schedule` answers `finished`):
+   * retention removes finished jobs, and a key runs at most once (see domain/retention.ts). Unset: no limit.
+   */
+  oldestNewJobMs?: number;
   clock?: () => Date;
   logger?: Logger;
   owner?: string;
@@ -96,12 +101,15 @@ export class MongoScheduler implements Scheduler {
   private readonly logger: Logger;
   private readonly owner: string;
   private readonly loop: PollingLoop;
+  private readonly oldestNewJobMs: number | undefined;
   private lastPurge = 0;
 
   constructor(db: Db, options: MongoSchedulerOptions = {}) {
     this.jobs = db.collection<JobDocument>(COLLECTIONS.jobs);
     this.claims = new MongoClaims(db, 'job');
-    this.options = { ...DEFAULTS, ...definedOnly(options) };
+    const { oldestNewJobMs, ...rest } = options;
+    this.options = { ...DEFAULTS, ...definedOnly(rest) };
+    this.oldestNewJobMs = oldestNewJobMs;
     this.clock = options.clock ?? (() => new Date());
     this.logger = options.logger ?? silentLogger();
     this.owner = options.owner ?? newOwnerId();
@@ -136,23 +144,27 @@ export class MongoScheduler implements Scheduler {
     if (Number.isNaN(request.runAt.getTime())) throw new Error('a job needs a valid runAt');
     const data: JobData = request.data ?? {};
     const now = this.clock();
-    try {
-      await this.jobs.insertOne({
-        _id: request.key,
-        key: request.key,
-        name: request.name,
-        data,
-        runAt: request.runAt,
-        status: 'scheduled',
-        seq: 0,
-        attempts: 0,
-        createdAt: now,
-        updatedAt: now,
-      });
-      if (request.runAt.getTime() <= now.getTime()) this.loop.wake();
-      return 'created';
-    } catch (err) {
-      if (!isDuplicateKeyError(err)) throw err;
+    const tooOld =
+      this.oldestNewJobMs !== undefined && request.runAt.getTime() < now.getTime() - this.oldestNewJobMs;
+    if (!tooOld) {
+      try {
+        await this.jobs.insertOne({
+          _id: request.key,
+          key: request.key,
+          name: request.name,
+          data,
+          runAt: request.runAt,
+          status: 'scheduled',
+          seq: 0,
+          attempts: 0,
+          createdAt: now,
+          updatedAt: now,
+        });
+        if (request.runAt.getTime() <= now.getTime()) this.loop.wake();
+        return 'created';
+      } catch (err) {
+        if (!isDuplicateKeyError(err)) throw err;
+      }
     }
     const result = await this.change(request.key, (job) => {
       if (job.status === 'done' || job.status === 'failed') return 'finished';
@@ -174,6 +186,14 @@ export class MongoScheduler implements Scheduler {
         unset: { lastError: '', finishedAt: '', leaseUntil: '' },
       };
     });
+    if (result === 'not_found' && tooOld) {
+      // Its record may have been removed by retention after it ran: a key runs at most once.
+      this.logger.warn(
+        { job: request.key, jobName: request.name },
+        'job not scheduled: its time is long past',
+      );
+      return 'finished';
+    }
     // Removed between our insert and our read (the right to erasure): schedule it anew.
     return result === 'not_found' ? this.schedule(request) : result;
   }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Storage, StoreItem, StoreItems } from 'botbuilder';
-import type { Collection, Db } from 'mongodb';
+import type { Collection, Db, Filter } from 'mongodb';
 import { COLLECTIONS } from './collections';
 import { isDuplicateKeyError } from './mongo-errors';
 
@@ -114,6 +114,57 @@ export class MongoStorage implements Storage {
     if (escaped.length === 0) return 0;
     const result = await this.revisions.deleteMany({ _id: { $regex: escaped.join('|') } });
     return result.deletedCount;
+  }
+
+  /**
+   * Retention: removes what of `key` was written before `before`, at most `perDelete` revisions in one
+   * delete. An item whose newest revision is that old goes whole (its pointer first, then its revisions
+   * from the oldest up, so a reader meanwhile finds no item rather than an old revision); of a newer item,
+   * the revisions the pointer has moved past. `item` says whether the item was removed.
+   */
+  async expire(key: string, before: Date, perDelete: number): Promise<{ revisions: number; item: boolean }> {
+    const pointer = await this.pointers.findOne({ _id: pointerId(key) });
+    const head = await this.head(key);
+    const old = { key, writtenAt: { $lt: before } };
+    if (head && head.writtenAt.getTime() >= before.getTime()) {
+      // Behind the pointer: readers and writers start at the pointer and never look there again.
+      if (!pointer) return { revisions: 0, item: false };
+      return {
+        revisions: await this.removeOldest({ ...old, rev: { $lt: pointer.rev } }, perDelete, 1),
+        item: false,
+      };
+    }
+    if (pointer) await this.pointers.deleteOne({ _id: pointerId(key), rev: pointer.rev });
+    // Without a head every revision left is unreachable: it goes too, or a later chain would step into it.
+    const revisions = await this.removeOldest(head ? { ...old, rev: { $lte: head.rev } } : old, perDelete);
+    if (head) {
+      // A writer that appended after our read keeps its revision: give it its pointer back.
+      let rev = head.rev;
+      while (await this.revisions.findOne({ _id: revisionId(key, rev + 1) })) rev += 1;
+      if (rev > head.rev) await this.movePointer(key, rev);
+    }
+    return { revisions, item: head !== undefined };
+  }
+
+  private async removeOldest(
+    filter: Filter<RevisionDocument>,
+    perDelete: number,
+    times = Infinity,
+  ): Promise<number> {
+    let removed = 0;
+    for (let i = 0; i < times; i++) {
+      const ids = (
+        await this.revisions
+          .find(filter, { projection: { _id: 1 } })
+          .sort({ rev: 1 })
+          .limit(perDelete)
+          .toArray()
+      ).map((r) => r._id);
+      if (ids.length === 0) break;
+      removed += (await this.revisions.deleteMany({ ...filter, _id: { $in: ids } })).deletedCount;
+      if (ids.length < perDelete) break;
+    }
+    return removed;
   }
 
   /** json undefined: a deletion marker. expected undefined: unconditional. */

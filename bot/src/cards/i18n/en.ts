@@ -309,6 +309,11 @@ export const en: Record<MessageKey, string> = {
   'session.checkin.hint': "One tap. Only the circle's average is shown, never anyone's own score.",
   'session.checkin.average': "The circle's energy: {average} of 5 ({count} checked in).",
   'session.checkin.none': 'Nobody has checked in yet.',
+  'session.checkin.tooFew':
+    "The circle's energy: too few to show yet ({count} of {members} checked in). The average appears when the session starts, from {min} check-ins on.",
+  'session.checkin.open':
+    "The circle's energy: {count} of {members} checked in. The average appears when the session starts.",
+  'session.checkin.withheld': "The circle's energy: too few check-ins to show ({count} of {members}).",
   'session.checkin.mine': 'You chose {energy}.',
   'session.checkin.action': 'Energy {energy} of 5',
   'session.action.start': 'Start the session',
@@ -344,14 +349,23 @@ export const en: Record<MessageKey, string> = {
   'session.draft.failed.refused': 'The AI model refused this request.',
   'session.draft.failed.unreachable': 'The AI model cannot be reached.',
   'session.draft.failed.failed': 'The AI model returned an error.',
+  'session.draft.failed.names_unchecked':
+    'Teams could not say who is in the chat, so the names could not be left out: nothing was sent to the AI model.',
   'session.draft.failed.unusable': 'The AI model answered without a usable proposal.',
   'session.draft.failedNext': 'Try again, or go on with a draft assembled from your own contributions.',
   'session.draft.retry': 'Try again',
   'session.draft.withoutAi': 'Go on without AI',
   'session.draft.another': 'New draft',
+  'session.draft.askAi': 'Ask an AI model for a draft',
+  'session.draft.ownNext': 'There is no draft yet. Put it together from your own contributions to go on.',
+  'session.draft.assemble': 'Put the draft together',
   'session.draft.byAi':
     'Written by AI model {model}. Read it critically: it knows your work only from your own words.',
-  'session.draft.byContributions': 'Assembled from your own contributions: not written by AI.',
+  'session.draft.byAiAdapted': 'Drafted by AI model {model}, then adapted by the circle.',
+  'session.draft.byContributions': 'Put together from your own contributions, in your own words.',
+  'session.ownDraft.title': 'Draft improvement proposal',
+  'session.ownDraft.intro':
+    'Your own contributions are put together into a draft improvement proposal: your problem statement as its summary, your ideas as its steps. Read it together; in the next step you evaluate it.',
   'session.draft.summary': 'Summary',
   'session.draft.steps': 'Steps',
   'session.draft.effect': 'Expected effect',
@@ -371,6 +385,11 @@ export const en: Record<MessageKey, string> = {
   'session.rate.average':
     "The circle's judgement: usefulness {usefulness}, feasibility {feasibility} ({count} of {members}).",
   'session.rate.none': 'Nobody has given a judgement yet.',
+  'session.rate.tooFew':
+    "The circle's judgement: too few to show yet ({count} of {members} given). The average appears after your decision, from {min} judgements on.",
+  'session.rate.open':
+    "The circle's judgement: {count} of {members} given. The average appears after your decision.",
+  'session.rate.withheld': "The circle's judgement: too few judgements to show ({count} of {members}).",
   'session.rate.mine': 'Your judgement: usefulness {usefulness}, feasibility {feasibility}.',
   'session.decide.heading': "The circle's decision",
   'session.decide.adopt': 'Adopt',

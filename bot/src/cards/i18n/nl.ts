@@ -318,6 +318,12 @@ export const nl = {
     'Eén tik. Alleen het gemiddelde van de cirkel is te zien, nooit ieders eigen score.',
   'session.checkin.average': 'Energie van de cirkel: {average} van 5 ({count} ingecheckt).',
   'session.checkin.none': 'Nog niemand ingecheckt.',
+  'session.checkin.tooFew':
+    'Energie van de cirkel: nog te weinig om te tonen ({count} van {members} ingecheckt). Het gemiddelde verschijnt als de sessie begint, vanaf {min} check-ins.',
+  'session.checkin.open':
+    'Energie van de cirkel: {count} van {members} ingecheckt. Het gemiddelde verschijnt als de sessie begint.',
+  'session.checkin.withheld':
+    'Energie van de cirkel: te weinig check-ins om te tonen ({count} van {members}).',
   'session.checkin.mine': 'Jij koos {energy}.',
   'session.checkin.action': 'Energie {energy} van 5',
   'session.action.start': 'Start de sessie',
@@ -353,14 +359,24 @@ export const nl = {
   'session.draft.failed.refused': 'Het AI-model weigerde dit verzoek.',
   'session.draft.failed.unreachable': 'Het AI-model is niet bereikbaar.',
   'session.draft.failed.failed': 'Het AI-model gaf een fout.',
+  'session.draft.failed.names_unchecked':
+    'Teams kon niet zeggen wie er in het gesprek zijn, dus konden de namen niet worden weggelaten: er is niets naar het AI-model gestuurd.',
   'session.draft.failed.unusable': 'Het AI-model gaf een antwoord waar geen bruikbaar voorstel in stond.',
   'session.draft.failedNext': 'Probeer het opnieuw, of ga verder met een concept uit jullie eigen bijdragen.',
   'session.draft.retry': 'Probeer opnieuw',
   'session.draft.withoutAi': 'Verder zonder AI',
   'session.draft.another': 'Nieuw concept',
+  'session.draft.askAi': 'Vraag een AI-model om een concept',
+  'session.draft.ownNext':
+    'Er is nog geen concept. Stel het samen uit jullie eigen bijdragen om verder te gaan.',
+  'session.draft.assemble': 'Stel het concept samen',
   'session.draft.byAi':
     'Geschreven door AI-model {model}. Lees het kritisch: het kent jullie werk alleen uit jullie eigen woorden.',
-  'session.draft.byContributions': 'Samengesteld uit jullie eigen bijdragen: niet geschreven door AI.',
+  'session.draft.byAiAdapted': 'Concept van AI-model {model}, daarna aangepast door de cirkel.',
+  'session.draft.byContributions': 'Samengesteld uit jullie eigen bijdragen, in jullie eigen woorden.',
+  'session.ownDraft.title': 'Concept-verbetervoorstel',
+  'session.ownDraft.intro':
+    'Jullie eigen bijdragen worden samengevoegd tot een concept-verbetervoorstel: jullie probleemstelling als samenvatting, jullie ideeën als stappen. Lees het samen; in de volgende stap beoordelen jullie het.',
   'session.draft.summary': 'Samenvatting',
   'session.draft.steps': 'Stappen',
   'session.draft.effect': 'Verwacht effect',
@@ -380,6 +396,11 @@ export const nl = {
   'session.rate.average':
     'Oordeel van de cirkel: bruikbaarheid {usefulness}, haalbaarheid {feasibility} ({count} van {members}).',
   'session.rate.none': 'Nog niemand heeft een oordeel gegeven.',
+  'session.rate.tooFew':
+    'Oordeel van de cirkel: nog te weinig om te tonen ({count} van {members} gegeven). Het gemiddelde verschijnt na jullie besluit, vanaf {min} oordelen.',
+  'session.rate.open':
+    'Oordeel van de cirkel: {count} van {members} gegeven. Het gemiddelde verschijnt na jullie besluit.',
+  'session.rate.withheld': 'Oordeel van de cirkel: te weinig oordelen om te tonen ({count} van {members}).',
   'session.rate.mine': 'Jouw oordeel: bruikbaarheid {usefulness}, haalbaarheid {feasibility}.',
   'session.decide.heading': 'Besluit van de cirkel',
   'session.decide.adopt': 'Neem over',

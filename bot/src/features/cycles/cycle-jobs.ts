@@ -132,7 +132,12 @@ function reminderCard(
   });
 }
 
-const message = (card: AdaptiveCard) => ({ type: 'message', attachments: [toAttachment(card)] });
+/** `locale`: for the words the outbox's sender writes for people it cannot name (domain/people-names.ts). */
+const message = (card: AdaptiveCard, locale: Locale) => ({
+  type: 'message',
+  locale,
+  attachments: [toAttachment(card)],
+});
 
 export function registerCycleJobs(
   scheduler: { register(name: string, handler: (job: JobContext) => Promise<void>): void },
@@ -180,7 +185,10 @@ export function registerCycleJobs(
         key: `cycle-reminder:${cycle.id}:${member.aadObjectId}:${first.start.toISOString()}`,
         kind: 'cycle-reminder',
         address: address satisfies DeliveryAddress,
-        activity: message(reminderCard(t, professional.locale, circle, cycle, deps.tabLink)),
+        activity: message(
+          reminderCard(t, professional.locale, circle, cycle, deps.tabLink),
+          professional.locale,
+        ),
       });
     }
   });
@@ -221,7 +229,8 @@ export function registerCycleJobs(
         botId: state.header.chat.botId,
         botName: state.header.chat.botName,
       },
-      activity: message(sharedCard(deps, state)),
+      // With person tokens: the card waits in the outbox naming nobody.
+      activity: message(sharedCard(deps, state, { tokens: true }), state.header.locale),
     });
   });
 }

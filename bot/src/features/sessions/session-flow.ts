@@ -7,6 +7,7 @@ import type { PlannedCycle, PlannedSession } from '../../domain/cycle-planner.se
 import type { DraftResult, ProposalDraft } from '../../domain/proposal-draft';
 import {
   draftFromContributions,
+  type DraftFailure,
   sessionIdFor,
   type CarriedForward,
   type SessionChat,
@@ -158,9 +159,17 @@ export function cardView(
   };
 }
 
-/** The session's card as everyone sees it (no one's own marks), with the refresh for each member's view. */
-export function sharedCard(deps: Pick<SessionDeps, 'videoframes' | 'proposalDrafter'>, state: SessionState) {
-  return sessionCard(state, cardView(deps, state, undefined), refreshUserIds(state));
+/**
+ * The session's card as everyone sees it (no one's own marks), with the refresh for each member's view.
+ * `tokens`: people stay person tokens, for a card that waits in the outbox (its sender puts the names in).
+ */
+export function sharedCard(
+  deps: Pick<SessionDeps, 'videoframes' | 'proposalDrafter'>,
+  state: SessionState,
+  options: { tokens?: boolean } = {},
+) {
+  const view = cardView(deps, state, undefined, options.tokens ? { keepTokens: true } : {});
+  return sessionCard(state, view, refreshUserIds(state));
 }
 
 export function referenceOf(state: SessionState) {
@@ -206,14 +215,16 @@ export async function scheduleDraftCheck(deps: SessionDeps, state: SessionState)
 /**
  * Drafts the proposal for the attempt the session is waiting for: through the model when the circle asked
  * for AI and one is configured, else from the circle's own contributions. Names never leave the service:
- * the material goes out with placeholders, and the placeholders are put back in what comes back.
+ * the material goes out with placeholders for the members and everyone in the chat, and what comes back
+ * refers to people by token (domain/person-ref.ts), never by name. When the chat's roster cannot be read,
+ * nothing is sent: without it a guest's name could go out.
  */
 export async function runDraft(deps: SessionDeps, sessionId: string, attempt: string): Promise<void> {
   const state = await deps.sessions.get(sessionId);
   if (!state || state.draft?.attempt !== attempt || state.draft.status !== 'drafting') return;
   const t = translator(state.header.locale);
   const drafter = state.draft.withModel ? deps.proposalDrafter : undefined;
-  let result: { ok: DraftResult } | { failed: ModelError['reason'] };
+  let result: { ok: DraftResult } | { failed: DraftFailure };
   if (!drafter) {
     const draft = draftFromContributions(state, {
       title: t('session.draft.own.title', { circle: state.header.circleName }),
@@ -227,29 +238,72 @@ export async function runDraft(deps: SessionDeps, sessionId: string, attempt: st
     });
     result = { ok: { draft, provenance: { source: 'contributions' } } };
   } else {
-    const { material, reveal } = deps.sessions.materialFor(state, (q) => t(`question.${q}`));
-    try {
-      const drafted = await drafter.draft(material);
-      result = { ok: { draft: revealDraft(drafted.draft, reveal), provenance: drafted.provenance } };
-      deps.logger.info(
-        {
-          sessionId,
-          model: drafted.provenance.model,
-          promptVersion: drafted.provenance.promptVersion,
-          ms: drafted.provenance.latencyMs,
-          tokens: drafted.provenance.tokens?.total,
-        },
-        'proposal drafted',
-      );
-    } catch (err) {
-      const reason = err instanceof ModelError ? err.reason : 'failed';
-      if (!(err instanceof ModelError)) deps.logger.error({ err, sessionId }, 'proposal drafting failed');
-      else deps.logger.warn({ sessionId, reason }, 'proposal drafting failed');
-      result = { failed: reason };
+    const participants = await chatParticipants(deps, state);
+    if (!participants) {
+      result = { failed: 'names_unchecked' };
+    } else {
+      const { material, reveal } = deps.sessions.materialFor(state, (q) => t(`question.${q}`), participants);
+      try {
+        const drafted = await drafter.draft(material);
+        result = {
+          ok: {
+            draft: revealDraft(drafted.draft, reveal),
+            provenance: { ...drafted.provenance, namesReplaced: true },
+          },
+        };
+        deps.logger.info(
+          {
+            sessionId,
+            model: drafted.provenance.model,
+            promptVersion: drafted.provenance.promptVersion,
+            ms: drafted.provenance.latencyMs,
+            tokens: drafted.provenance.tokens?.total,
+          },
+          'proposal drafted',
+        );
+      } catch (err) {
+        const reason = err instanceof ModelError ? err.reason : 'failed';
+        if (!(err instanceof ModelError)) deps.logger.error({ err, sessionId }, 'proposal drafting failed');
+        else deps.logger.warn({ sessionId, reason }, 'proposal drafting failed');
+        result = { failed: reason };
+      }
     }
   }
   await deps.sessions.completeDraft(sessionId, attempt, result);
 }
+
+/**
+ * Everyone in the session's chats (the session's own and the one its card is in), as people to hide from
+ * the model. Guests without an Entra id get a reference of their own that no record resolves, so they come
+ * back as "a colleague". Undefined when Teams could not say who is there.
+ */
+async function chatParticipants(
+  deps: SessionDeps,
+  state: SessionState,
+): Promise<{ ref: string; name: string }[] | undefined> {
+  const chats = [referenceOf({ ...state, cardChat: undefined }), referenceOf(state)];
+  const seen = new Set<string>();
+  const people: { ref: string; name: string }[] = [];
+  for (const reference of chats) {
+    if (seen.has(reference.conversation.id)) continue;
+    seen.add(reference.conversation.id);
+    try {
+      for (const member of await deps.conversations.members(reference)) {
+        const ref = member.aadObjectId?.toLowerCase() ?? `guest-${people.length + 1}`;
+        people.push({ ref, name: member.name });
+      }
+    } catch (err) {
+      deps.logger.warn(
+        { sessionId: state.header.id, code: (err as { code?: unknown }).code, status: statusOf(err) },
+        'chat roster unavailable: nothing is sent to the model',
+      );
+      return undefined;
+    }
+  }
+  return people;
+}
+
+const statusOf = (err: unknown) => (err as { statusCode?: unknown }).statusCode;
 
 function revealDraft(draft: ProposalDraft, reveal: (text: string) => string): ProposalDraft {
   return {

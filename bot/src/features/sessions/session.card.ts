@@ -14,6 +14,7 @@ import type { MessageKey, Translate } from '../../cards/i18n';
 import { VERBS } from '../../cards/verbs';
 import type { ProposalDraft } from '../../domain/proposal-draft';
 import {
+  AVERAGE_MIN_PEOPLE,
   averageEnergy,
   averageRatings,
   contributionsOf,
@@ -25,6 +26,7 @@ import {
   stageEndsAt,
   type SessionState,
 } from '../../domain/session';
+import { sessionWithNames } from '../../domain/session-names';
 import type { SessionProblem } from '../../domain/session.service';
 import { DIDACTIC_QUESTIONS, type DidacticQuestion } from '../../domain/traject';
 import { STAGE_KINDS, type Stage, type Videoframe } from '../../domain/videoframe';
@@ -40,12 +42,17 @@ export interface SessionCardView {
   viewer: string | undefined;
   /** Videoframes to choose from on the kick-off card. */
   frames: readonly Videoframe[];
-  /** Whether an AI model is configured (the AI stage offers "try again" only then). */
+  /**
+   * Whether an AI model is configured: the AI stage offers "try again" only then, and without one the stage
+   * is named as the circle's own draft (draftIsOwn).
+   */
   modelAvailable: boolean;
   /** A line at the top: why nothing changed (a stale card, a refused input). */
   notice?: { key: MessageKey; params?: Record<string, string | number> } | undefined;
   /** Read-only (the meeting stage, a closed session): no inputs, no buttons. */
   readOnly?: boolean;
+  /** People stay person tokens (a card that waits in the outbox, whose sender puts the names in). */
+  keepTokens?: boolean;
 }
 
 export function problemNotice(problem: SessionProblem): SessionCardView['notice'] {
@@ -111,10 +118,12 @@ function refreshFor(state: SessionState, userIds: readonly string[]): AdaptiveCa
  * updates the shared message itself (with the refresh), after the answer.
  */
 export function sessionCard(
-  state: SessionState,
+  stored: SessionState,
   view: SessionCardView,
   refreshUserIds: readonly string[] | undefined = undefined,
 ): AdaptiveCard {
+  // What the service stored refers to people by token; the card names them (domain/person-ref.ts).
+  const state = view.keepTokens ? stored : sessionWithNames(stored);
   const { t } = view;
   const readOnly = view.readOnly === true || state.closed !== undefined;
   const parts =
@@ -125,7 +134,7 @@ export function sessionCard(
         : summaryParts(state, view, readOnly);
   const stageTitle =
     state.phase === 'stages' && state.setup
-      ? (state.setup.frame.stages[state.stageIndex]?.title[state.header.locale] ?? '')
+      ? currentStageTitle(state, view)
       : state.phase === 'summary'
         ? t('session.summary.title')
         : t('session.action.start');
@@ -138,6 +147,40 @@ export function sessionCard(
     refresh: readOnly || !refreshUserIds ? undefined : refreshFor(state, refreshUserIds),
     fullWidth: true,
   });
+}
+
+/**
+ * Whether the AI stage's draft is, or will be, the circle's own rather than a model's: no model is
+ * configured, the circle went on without AI, or the draft was put together from their contributions. The
+ * frame's title and intro for that stage speak of an AI model, so the card then names and introduces it
+ * from the catalogue: "AI" stays only where a model wrote the text, or on a button that offers to ask one.
+ */
+export function draftIsOwn(state: SessionState, modelAvailable: boolean): boolean {
+  const draft = state.draft;
+  if (draft?.result) return draft.result.provenance.source === 'contributions';
+  // Without a model, runDraft puts the draft together itself, whatever was asked for.
+  if (draft?.status === 'drafting') return !draft.withModel || !modelAvailable;
+  return !modelAvailable;
+}
+
+/** A stage's title and intro as the card shows them: the frame's, except for the circle's own draft. */
+function stageTexts(
+  state: SessionState,
+  view: Pick<SessionCardView, 't' | 'modelAvailable'>,
+  stage: Stage,
+): { title: string; prompt: string } {
+  if (stage.kind === 'ai_proposal' && draftIsOwn(state, view.modelAvailable))
+    return { title: view.t('session.ownDraft.title'), prompt: view.t('session.ownDraft.intro') };
+  return { title: stage.title[state.header.locale], prompt: stage.prompt[state.header.locale] };
+}
+
+/** The title of the stage the circle is at ('' outside the stages), as the card and the side panel name it. */
+export function currentStageTitle(
+  state: SessionState,
+  view: Pick<SessionCardView, 't' | 'modelAvailable'>,
+): string {
+  const stage = state.phase === 'stages' ? state.setup?.frame.stages[state.stageIndex] : undefined;
+  return stage ? stageTexts(state, view, stage).title : '';
 }
 
 function titleOf(state: SessionState, t: Translate): string {
@@ -178,16 +221,9 @@ function kickoffParts(
     body.push({ type: 'Container', style: 'emphasis', items });
   }
 
-  // The vitality check-in: one tap, only the average shown.
-  const energy = averageEnergy(state);
+  // The vitality check-in: one tap; the circle's average only, once it can no longer change (GroupAverage).
   body.push(subheading(t('session.checkin.heading')), paragraph(t('session.checkin.hint'), { subtle: true }));
-  body.push(
-    paragraph(
-      energy
-        ? t('session.checkin.average', { average: energy.average, count: energy.count })
-        : t('session.checkin.none'),
-    ),
-  );
+  body.push(paragraph(energyText(state, t) ?? t('session.checkin.none')));
   const mine = view.viewer ? state.checkins[view.viewer] : undefined;
   if (mine !== undefined) body.push(paragraph(t('session.checkin.mine', { energy: mine }), { subtle: true }));
   if (!readOnly) {
@@ -266,7 +302,7 @@ function kickoffParts(
         type: 'Input.Number',
         id: `timebox${i}`,
         label: t('session.settings.timebox', {
-          stage: defaultFrame?.stages[i]?.title[locale] ?? kind,
+          stage: defaultFrame?.stages[i] ? stageTexts(state, view, defaultFrame.stages[i]).title : kind,
         }),
         min: 1,
         max: 60,
@@ -355,10 +391,13 @@ function stageParts(
   const locale = state.header.locale;
   const kind = currentStage(state);
   const stage = setup.frame.stages[state.stageIndex]!;
+  const texts = stageTexts(state, view, stage);
   const endsAt = stageEndsAt(state);
+  // The check-in's average, now that it is final, where the circle starts working.
+  const energy = state.stageIndex === 0 ? energyText(state, t) : undefined;
   const body: CardElement[] = [
     paragraph(titleOf(state, t), { subtle: true }),
-    heading(t('session.stage.progress', { n: state.stageIndex + 1, title: stage.title[locale] })),
+    heading(t('session.stage.progress', { n: state.stageIndex + 1, title: texts.title })),
     {
       type: 'TextBlock',
       text: t('session.stage.timebox', {
@@ -369,11 +408,12 @@ function stageParts(
       isSubtle: true,
       spacing: 'None',
     },
+    ...(energy ? [paragraph(energy, { subtle: true })] : []),
     sectionText(t('session.stage.situation'), setup.situation.text),
     ...(setup.question === undefined
       ? []
       : [sectionText(t('session.stage.question'), t(`question.${setup.question}`))]),
-    paragraph(stage.prompt[locale]),
+    paragraph(texts.prompt),
     ...stageMedia(stage, t, locale),
   ];
   if (stage.surprise) {
@@ -445,14 +485,21 @@ function stageParts(
 
   if (kind === 'ai_proposal') {
     const draft = state.draft;
+    const own = draftIsOwn(state, view.modelAvailable);
     if (!draft || draft.status === 'drafting') {
       body.push({
         type: 'Container',
         style: 'emphasis',
-        items: [
-          paragraph(t(draft?.withModel === false ? 'session.draft.assembling' : 'session.draft.drafting')),
-        ],
+        items: [paragraph(t(own ? 'session.draft.assembling' : 'session.draft.drafting'))],
       });
+    } else if (draft.status === 'failed' && !view.modelAvailable) {
+      // A model failed, and there is none any more (the service restarted without one): only the own way on.
+      body.push({ type: 'Container', style: 'emphasis', items: [paragraph(t('session.draft.ownNext'))] });
+      actions.push(
+        executeAction(t('session.draft.assemble'), VERBS.sessionRedraft, base(state, { withModel: false }), {
+          style: 'positive',
+        }),
+      );
     } else if (draft.status === 'failed') {
       body.push({
         type: 'Container',
@@ -474,9 +521,15 @@ function stageParts(
     } else if (draft.result) {
       body.push(...draftElements(state, t, draft.result.draft, draft.result.provenance));
       actions.push(next());
+      // After the circle's own draft, the button offers the model and says so: an offer to send their
+      // words (names replaced) to an AI model, not a claim that one wrote anything.
       if (view.modelAvailable)
         actions.push(
-          executeAction(t('session.draft.another'), VERBS.sessionRedraft, base(state, { withModel: true })),
+          executeAction(
+            t(own ? 'session.draft.askAi' : 'session.draft.another'),
+            VERBS.sessionRedraft,
+            base(state, { withModel: true }),
+          ),
         );
     }
     actions.unshift(back());
@@ -632,6 +685,8 @@ export function draftElements(
   t: Translate,
   draft: ProposalDraft,
   provenance: { source: 'ai' | 'contributions'; model?: string | undefined },
+  /** The circle changed the text before validating it: it is no longer the model's alone. */
+  adapted = false,
 ): CardElement[] {
   const list = (items: readonly string[]): CardElement[] =>
     items.map((item, i) => ({ type: 'RichTextBlock', inlines: [textRun(`${i + 1}. `), textRun(item)] }));
@@ -642,9 +697,11 @@ export function draftElements(
       style: provenance.source === 'ai' ? 'accent' : 'good',
       items: [
         paragraph(
-          provenance.source === 'ai'
-            ? t('session.draft.byAi', { model: provenance.model ?? '?' })
-            : t('session.draft.byContributions'),
+          provenance.source !== 'ai'
+            ? t('session.draft.byContributions')
+            : t(adapted ? 'session.draft.byAiAdapted' : 'session.draft.byAi', {
+                model: provenance.model ?? '?',
+              }),
         ),
       ],
     },
@@ -712,9 +769,8 @@ function summaryParts(
       }),
     ),
   );
-  const energy = averageEnergy(state);
-  if (energy)
-    body.push(paragraph(t('session.checkin.average', { average: energy.average, count: energy.count })));
+  const energy = energyText(state, t);
+  if (energy) body.push(paragraph(energy));
   const ratings = ratingsText(state, t);
   if (ratings) body.push(paragraph(ratings));
   const present = state.present.filter((aad) => memberName(state, aad) !== undefined).length;
@@ -744,15 +800,47 @@ function summaryParts(
   };
 }
 
-/** The circle's average usefulness and feasibility, and how many rated; undefined before anyone did. */
+/**
+ * The circle's energy as far as it may be shown (GroupAverage): the average once the check-in is over and
+ * enough checked in, else how many did; undefined before anyone did.
+ */
+function energyText(state: SessionState, t: Translate): string | undefined {
+  const energy = averageEnergy(state);
+  if (energy.count === 0) return undefined;
+  const members = state.header.members.length;
+  switch (energy.status) {
+    case 'shown':
+      return t('session.checkin.average', { average: energy.average, count: energy.count });
+    case 'collecting':
+      return energy.count < AVERAGE_MIN_PEOPLE
+        ? t('session.checkin.tooFew', { count: energy.count, members, min: AVERAGE_MIN_PEOPLE })
+        : t('session.checkin.open', { count: energy.count, members });
+    case 'too_few':
+      return t('session.checkin.withheld', { count: energy.count, members });
+  }
+}
+
+/**
+ * The circle's average usefulness and feasibility as far as they may be shown (GroupAverage): once the
+ * circle has decided and enough rated, else how many rated; undefined before anyone did.
+ */
 export function ratingsText(state: SessionState, t: Translate): string | undefined {
   const ratings = averageRatings(state);
-  return ratings
-    ? t('session.rate.average', {
+  if (ratings.count === 0) return undefined;
+  const members = state.header.members.length;
+  switch (ratings.status) {
+    case 'shown':
+      return t('session.rate.average', {
         usefulness: ratings.usefulness,
         feasibility: ratings.feasibility,
         count: ratings.count,
-        members: state.header.members.length,
-      })
-    : undefined;
+        members,
+      });
+    case 'collecting':
+      return ratings.count < AVERAGE_MIN_PEOPLE
+        ? t('session.rate.tooFew', { count: ratings.count, members, min: AVERAGE_MIN_PEOPLE })
+        : t('session.rate.open', { count: ratings.count, members });
+    case 'too_few':
+      return t('session.rate.withheld', { count: ratings.count, members });
+  }
 }

@@ -1,4 +1,5 @@
 import { adaptiveCard, heading, paragraph, plainText, type AdaptiveCard } from '../../cards/adaptive-card';
+import { sessionWithNames } from '../../domain/session-names';
 import { AI_STAGE_INDEX, EVALUATION_STAGE_INDEX, type SessionState } from '../../domain/session';
 import { draftElements, ratingsText, sessionCard, type SessionCardView } from './session.card';
 
@@ -9,7 +10,8 @@ import { draftElements, ratingsText, sessionCard, type SessionCardView } from '.
  * act on the card in the meeting chat. Built from the same elements as the chat's card (`draftElements`,
  * `sessionCard`), so a proposal looks the same everywhere.
  */
-export function stageViewCard(state: SessionState, view: SessionCardView): AdaptiveCard {
+export function stageViewCard(stored: SessionState, view: SessionCardView): AdaptiveCard {
+  const state = sessionWithNames(stored);
   const { t } = view;
   const everyone: SessionCardView = { ...view, viewer: undefined, readOnly: true, notice: undefined };
   const { header } = state;
@@ -29,7 +31,7 @@ export function stageViewCard(state: SessionState, view: SessionCardView): Adapt
         paragraph(title, { subtle: true }),
         heading(t('session.stageView.decidedHeading', { decision: t(`session.decision.${kind}`) })),
         ...(reason ? [plainText(t('session.summary.reason', { reason }))] : []),
-        ...draftElements(state, t, final, provenance),
+        ...draftElements(state, t, final, provenance, kind === 'adapt'),
       ],
       fullWidth: true,
     });

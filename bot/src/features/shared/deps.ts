@@ -25,6 +25,10 @@ export interface ConversationSender {
     activityId: string,
     activity: Partial<Activity>,
   ): Promise<void>;
+  /** Everyone in the conversation as Teams lists them (`pagedmembers`); throws when Teams cannot say. */
+  members(
+    reference: Partial<ConversationReference>,
+  ): Promise<{ id: string; aadObjectId: string | undefined; name: string }[]>;
 }
 
 /** What feature handlers may use: domain services and ports, never a database or HTTP client. */

@@ -4,7 +4,9 @@ import { toAttachment, type AdaptiveCard } from '../../cards/adaptive-card';
 import { escapeHtml, isCalendarError } from '../../domain/calendar';
 import { PermanentJobError, type JobContext, type Scheduler } from '../../domain/jobs';
 import type { LedgerService } from '../../domain/ledger.service';
+import type { Locale } from '../../domain/locale';
 import type { DeliveryAddress, Outbox } from '../../domain/outbox';
+import { personToken } from '../../domain/person-ref';
 import type { Professional } from '../../domain/professional';
 import type { ProfessionalService } from '../../domain/professional.service';
 import type { ProposalReader } from '../../domain/proposal';
@@ -157,7 +159,12 @@ export async function summaryFor(
   return managerSummary({ name: professional.name, traject, totals, entries, proposals });
 }
 
-const message = (card: AdaptiveCard) => ({ type: 'message', attachments: [toAttachment(card)] });
+/** `locale`: the recipient's, for the words the outbox's sender writes for people it cannot name. */
+const message = (card: AdaptiveCard, locale: Locale) => ({
+  type: 'message',
+  locale,
+  attachments: [toAttachment(card)],
+});
 
 function addressOf(p: Professional): DeliveryAddress | undefined {
   if (!p.address) return undefined;
@@ -205,13 +212,14 @@ export function registerTalentJobs(
     kind: string,
     card: AdaptiveCard,
   ) => {
-    const address = recipient ? addressOf(recipient) : undefined;
+    if (!recipient) return;
+    const address = addressOf(recipient);
     if (!address) {
       // Never opened the personal chat with the bot: Teams gives no way to write to them there (yet).
       deps.logger.warn({ key }, 'talent nudge not sent: recipient has no personal chat with the bot');
       return;
     }
-    await outbox.enqueue({ key, kind, address, activity: message(card) });
+    await outbox.enqueue({ key, kind, address, activity: message(card, recipient.locale) });
   };
 
   scheduler.register(TALENT_JOBS.nudge, async (job) => {
@@ -219,7 +227,11 @@ export function registerTalentJobs(
     if (!found?.manager) return;
     const { conversation, professional, manager } = found;
     const days = (job.data as { days?: number }).days ?? 1;
-    const summary = await summaryFor(deps, professional);
+    // The card waits in the outbox naming nobody: the sender puts the names in (domain/people-names.ts).
+    const summary = {
+      ...(await summaryFor(deps, professional)),
+      name: personToken(professional.aadObjectId),
+    };
     const t = translator(manager.locale);
     await sendTo(
       manager,
@@ -240,7 +252,10 @@ export function registerTalentJobs(
     const found = await read(job);
     if (!found) return;
     const { conversation, professional, manager } = found;
-    const summary = await summaryFor(deps, professional);
+    const summary = {
+      ...(await summaryFor(deps, professional)),
+      name: personToken(professional.aadObjectId),
+    };
     const t = translator(professional.locale);
     await sendTo(
       professional,
@@ -249,7 +264,7 @@ export function registerTalentJobs(
       preparationCard(t, professional.locale, {
         conversation,
         summary,
-        managerName: manager?.name,
+        managerName: manager ? personToken(manager.aadObjectId) : undefined,
         tabLink: deps.tabLink,
         noteId: randomUUID(),
         meeting: await meetingView(conversation, professional),
@@ -305,7 +320,11 @@ export function registerTalentJobs(
       manager,
       job.key,
       'talent-reminder',
-      heldReminderCard(t, manager.locale, { conversation, name: professional.name, today: today() }),
+      heldReminderCard(t, manager.locale, {
+        conversation,
+        name: personToken(professional.aadObjectId),
+        today: today(),
+      }),
     );
   });
 }

@@ -8,6 +8,8 @@ import { VERBS } from '../../cards/verbs';
 import { afterTurn } from '../../after-turn';
 import { planTalentConversation } from '../talent/talent.handlers';
 import { ModelError } from '../../domain/ai';
+import { inJsonString, renderPeople } from '../../domain/person-ref';
+import { pseudonymiser } from '../../domain/pseudonymiser';
 import { SUGGESTION_PROMPT_VERSION, suggestionRequest } from '../../domain/learning-suggestion';
 import { checkManagerInDirectory, isDirectoryError, type DirectoryPerson } from '../../domain/directory';
 import { checkManager, type PlanProblem, type Traject } from '../../domain/traject';
@@ -284,14 +286,30 @@ export function registerTraject(app: Application<TurnState>, deps: FeatureDeps):
 
     const log = turnLogger(context, deps.logger);
     const reference = TurnContext.getConversationReference(context.activity);
-    const { talents, learningNeeds } = data;
+    // The person's words go to the model without their name or their manager's (domain/pseudonymiser.ts);
+    // what comes back is shown with the names put back, as it is the person's own.
+    const me = await deps.professionals.find(owner.tenantId, owner.aadObjectId);
+    const boss = me?.managerAadObjectId
+      ? await deps.professionals.find(owner.tenantId, me.managerAadObjectId)
+      : undefined;
+    const people = [
+      { ref: owner.aadObjectId, name: me?.name ?? context.activity.from.name ?? '' },
+      ...(boss ? [{ ref: boss.aadObjectId, name: boss.name }] : []),
+    ];
+    const names = new Map(people.map((p) => [p.ref.toLowerCase(), p.name]));
+    const { hide, reveal } = pseudonymiser(people, locale);
+    const talents = hide(data.talents);
+    const learningNeeds = hide(data.learningNeeds);
+    // The reply is JSON: a name goes in as string content.
+    const withNames = (reply: string) =>
+      renderPeople(reveal(reply), (ref) => inJsonString(names.get(ref)), locale);
     afterTurn(context, {
       name: 'traject.suggestion',
       run: async () => {
         let panel: AiPanel;
         const started = Date.now();
         try {
-          const reply = await model.complete(suggestionRequest(locale, talents, learningNeeds));
+          const reply = withNames(await model.complete(suggestionRequest(locale, talents, learningNeeds)));
           const suggestion = readModelReply(reply, {
             model: model.name,
             promptVersion: SUGGESTION_PROMPT_VERSION,

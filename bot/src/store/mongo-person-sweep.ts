@@ -1,0 +1,259 @@
+import type { Db, Document, ObjectId } from 'mongodb';
+import type { Logger } from 'pino';
+import type { PersonSweep, SweptPerson } from '../domain/data-rights.service';
+import type { Locale } from '../domain/locale';
+import { nameMatcher, type NameMatcher } from '../domain/person-names';
+import { forgetReferences, formerMemberWords } from '../domain/person-ref';
+import { COLLECTIONS } from './collections';
+import { isDuplicateKeyError } from './mongo-errors';
+
+/**
+ * The last pass of an erasure, over every collection: whatever the targeted steps (data-rights.service.ts)
+ * left that still holds the person's Entra id, a Teams id of theirs or their name, in any field. It is the
+ * safety net for fields nobody thought of, and the one place that reaches other people's free text that
+ * named them ("Femkes idee werkt" in a colleague's contribution).
+ *
+ * - A document whose `_id` holds one of their ids is theirs (a circle place, their chat's turn state, a card
+ *   waiting for their chat): it is removed.
+ * - In every other string: their person tokens become the former-member token, their ids become "erased",
+ *   and a mention of their name becomes "een oud-lid" / "a former member" in the document's language.
+ *   A mention that could as well be a living colleague (a shared first name, "van den Berg" when a colleague
+ *   is a Van den Berg too) is left: it cannot be told apart, and a colleague's name is theirs.
+ * - An array element or an object key that is one of their ids is removed or renamed.
+ *
+ * It scans the tenant's documents (and those without a tenant: turn state, claims) collection by collection:
+ * an erasure is rare, and FerretDB scans for any filter anyway. A document is written back only when it
+ * changed, guarded by its `version` where it has one.
+ */
+export class MongoPersonSweep implements PersonSweep {
+  constructor(
+    private readonly db: Db,
+    private readonly options: { defaultLocale: Locale; logger?: Logger | undefined },
+  ) {}
+
+  async known(tenantId: string, aadObjectId: string): Promise<{ names: string[]; teamsIds: string[] }> {
+    const me = aadObjectId.toLowerCase();
+    const names = new Set<string>();
+    const teamsIds = new Set<string>();
+    const professional = await this.db
+      .collection(COLLECTIONS.professionals)
+      .findOne({ tenantId, aadObjectId: { $in: [aadObjectId, me] } });
+    if (typeof professional?.name === 'string') names.add(professional.name);
+    const address = professional?.address as { userId?: unknown; conversationId?: unknown } | undefined;
+    if (typeof address?.userId === 'string') teamsIds.add(address.userId);
+    if (typeof address?.conversationId === 'string') teamsIds.add(address.conversationId);
+    // Teams' display name in a roster may differ from the one on the person's own activities.
+    const collect = (member: unknown) => {
+      const m = member as { aadObjectId?: unknown; name?: unknown; teamsUserId?: unknown };
+      if (typeof m.aadObjectId !== 'string' || m.aadObjectId.toLowerCase() !== me) return;
+      if (typeof m.name === 'string' && m.name.trim()) names.add(m.name);
+      if (typeof m.teamsUserId === 'string' && m.teamsUserId) teamsIds.add(m.teamsUserId);
+    };
+    for (const circle of await this.db
+      .collection(COLLECTIONS.circles)
+      .find({ tenantId, memberAadObjectIds: me })
+      .toArray())
+      for (const m of (circle.members as unknown[] | undefined) ?? []) collect(m);
+    for (const session of await this.db
+      .collection(COLLECTIONS.sessions)
+      .find({ tenantId, memberAadObjectIds: me })
+      .toArray())
+      for (const m of (session.state as { header?: { members?: unknown[] } })?.header?.members ?? [])
+        collect(m);
+    return { names: [...names], teamsIds: [...teamsIds] };
+  }
+
+  async erase(person: SweptPerson): Promise<{ changed: number; removed: number }> {
+    const ids = [person.aadObjectId, ...person.teamsIds]
+      .map((id) => id.trim())
+      .filter((id) => id.length >= 6)
+      .map((id) => id.toLowerCase());
+    const matcher = await this.matcherFor(person);
+    const locales = new Map<string, Locale>();
+    let changed = 0;
+    let removed = 0;
+    const counts: Record<string, { changed: number; removed: number }> = {};
+    // Circles and sessions first: the language of the documents that refer to them is theirs.
+    const order = [
+      COLLECTIONS.circles,
+      COLLECTIONS.sessions,
+      ...Object.values(COLLECTIONS).filter((c) => c !== COLLECTIONS.circles && c !== COLLECTIONS.sessions),
+    ];
+    for (const name of order) {
+      const collection = this.db.collection<Document>(name);
+      const cursor = collection.find({
+        $or: [{ tenantId: person.tenantId }, { tenantId: { $exists: false } }],
+      });
+      const count = { changed: 0, removed: 0 };
+      for await (const doc of cursor) {
+        const id = String(doc._id);
+        if (name === COLLECTIONS.professionals && sameId(doc.aadObjectId, person.aadObjectId)) continue;
+        if (ids.some((x) => id.toLowerCase().includes(x))) {
+          await collection.deleteOne({ _id: doc._id });
+          count.removed++;
+          continue;
+        }
+        const locale = localeOf(name, doc, locales) ?? this.options.defaultLocale;
+        rememberLocale(name, doc, locales);
+        const scrub = scrubber(ids, person.aadObjectId, matcher, locale);
+        const { _id, ...rest } = doc;
+        const next = scrub.value(rest) as Document;
+        if (!scrub.changed) continue;
+        await this.write(name, doc, next, ids, person, matcher, locale);
+        count.changed++;
+      }
+      if (count.changed + count.removed > 0) counts[name] = count;
+      changed += count.changed;
+      removed += count.removed;
+    }
+    this.options.logger?.info({ counts }, 'erasure sweep done');
+    return { changed, removed };
+  }
+
+  /** Written back whole; a unique key the new text collides with (a circle's name) gets a number. */
+  private async write(
+    name: string,
+    doc: Document,
+    next: Document,
+    ids: string[],
+    person: SweptPerson,
+    matcher: NameMatcher,
+    locale: Locale,
+  ): Promise<void> {
+    const guard = typeof doc.version === 'number' ? { version: doc.version } : {};
+    for (let n = 1; ; n++) {
+      const body =
+        n === 1
+          ? next
+          : (scrubber(ids, person.aadObjectId, matcher, locale, ` ${n}`).value(
+              Object.fromEntries(Object.entries(doc).filter(([k]) => k !== '_id')),
+            ) as Document);
+      try {
+        await this.db.collection(name).replaceOne({ _id: doc._id as ObjectId, ...guard }, body);
+        return;
+      } catch (err) {
+        if (!isDuplicateKeyError(err) || n >= 20) throw err;
+      }
+    }
+  }
+
+  /**
+   * Their names as mentions to remove, next to everyone else's in the tenant: a mention that could be a
+   * living colleague's (the matcher gives it more than one reference) is not theirs alone.
+   */
+  private async matcherFor(person: SweptPerson): Promise<NameMatcher> {
+    const { tenantId } = person;
+    const living = new Map<string, { ref: string; name: string }>();
+    const add = (p: { aadObjectId?: unknown; name?: unknown }) => {
+      if (typeof p.name !== 'string' || !p.name.trim() || typeof p.aadObjectId !== 'string') return;
+      if (sameId(p.aadObjectId, person.aadObjectId)) return;
+      living.set(`${p.aadObjectId.toLowerCase()}|${p.name}`, { ref: `alive:${p.aadObjectId}`, name: p.name });
+    };
+    const professionals = this.db.collection(COLLECTIONS.professionals);
+    for (const p of await professionals
+      .find({ tenantId }, { projection: { aadObjectId: 1, name: 1 } })
+      .toArray())
+      add(p as { aadObjectId?: unknown; name?: unknown });
+    // Circle members Teams listed who never spoke to the bot have no record of their own, only this name.
+    const circles = this.db.collection(COLLECTIONS.circles);
+    for (const c of await circles.find({ tenantId }, { projection: { members: 1 } }).toArray())
+      for (const m of (c.members as { aadObjectId?: unknown; name?: unknown }[] | undefined) ?? []) add(m);
+    return nameMatcher([...person.names.map((name) => ({ ref: GONE, name })), ...living.values()]);
+  }
+}
+
+const GONE = 'gone';
+
+const sameId = (a: unknown, b: string) => typeof a === 'string' && a.toLowerCase() === b.toLowerCase();
+
+function localeOf(collection: string, doc: Document, known: Map<string, Locale>): Locale | undefined {
+  const pick = (v: unknown) => (v === 'nl' || v === 'en' ? v : undefined);
+  if (collection === COLLECTIONS.sessions)
+    return pick((doc.state as { header?: { locale?: unknown } } | undefined)?.header?.locale);
+  if (collection === COLLECTIONS.sessionEvents && typeof doc.sessionId === 'string')
+    return known.get(`session:${doc.sessionId}`);
+  if (typeof doc.circleId === 'string' && known.has(`circle:${doc.circleId}`))
+    return known.get(`circle:${doc.circleId}`);
+  return pick(doc.locale);
+}
+
+function rememberLocale(collection: string, doc: Document, known: Map<string, Locale>): void {
+  const own: unknown = doc.locale;
+  if (collection === COLLECTIONS.circles && typeof doc.id === 'string' && (own === 'nl' || own === 'en'))
+    known.set(`circle:${doc.id}`, own);
+  const locale = (doc.state as { header?: { locale?: unknown } } | undefined)?.header?.locale;
+  if (collection === COLLECTIONS.sessions && (locale === 'nl' || locale === 'en'))
+    known.set(`session:${String(doc._id)}`, locale);
+}
+
+/** Walks a value and gives it back without the person; `changed` says whether anything was taken out. */
+function scrubber(
+  ids: readonly string[],
+  aadObjectId: string,
+  matcher: NameMatcher,
+  locale: Locale,
+  standInSuffix = '',
+): { value: (v: unknown) => unknown; changed: boolean } {
+  const standIn = `${formerMemberWords(locale)}${standInSuffix}`;
+  const state = { changed: false };
+  const isId = (s: string) => ids.includes(s.trim().toLowerCase());
+  const text = (s: string): string => {
+    let out = forgetReferences(s, aadObjectId);
+    for (const id of ids) out = replaceAllInsensitive(out, id, 'erased');
+    out = matcher.replace(out, (m) => {
+      if (m.refs.some((ref) => ref !== GONE)) return m.text;
+      const possessive = /^['’]?s$|^['’]$/.test(m.suffix);
+      const words = startsSentence(out, m.start) ? capitalise(standIn) : standIn;
+      return possessive ? `${words}’s` : words;
+    });
+    if (out !== s) state.changed = true;
+    return out;
+  };
+  const value = (v: unknown): unknown => {
+    if (typeof v === 'string') return text(v);
+    if (Array.isArray(v)) {
+      const kept = v.filter((item) => !(typeof item === 'string' && isId(item)));
+      if (kept.length !== v.length) state.changed = true;
+      return kept.map(value);
+    }
+    if (v && typeof v === 'object' && !(v instanceof Date) && v.constructor === Object) {
+      const out: Record<string, unknown> = {};
+      for (const [key, inner] of Object.entries(v)) {
+        let k = key;
+        if (ids.some((id) => key.toLowerCase().includes(id))) {
+          state.changed = true;
+          k = 'erased';
+          for (let n = 2; k in out || k in (v as Record<string, unknown>); n++) k = `erased-${n}`;
+        }
+        out[k] = value(inner);
+      }
+      return out;
+    }
+    return v;
+  };
+  return {
+    value,
+    get changed() {
+      return state.changed;
+    },
+  };
+}
+
+function replaceAllInsensitive(text: string, needle: string, by: string): string {
+  const lower = text.toLowerCase();
+  if (!lower.includes(needle)) return text;
+  let out = '';
+  let from = 0;
+  for (let at = lower.indexOf(needle); at >= 0; at = lower.indexOf(needle, from)) {
+    out += text.slice(from, at) + by;
+    from = at + needle.length;
+  }
+  return out + text.slice(from);
+}
+
+function startsSentence(text: string, offset: number): boolean {
+  const before = text.slice(0, offset).trimEnd();
+  return before === '' || /[.!?]$/.test(before);
+}
+
+const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
