@@ -9,7 +9,6 @@ import { MongoProfessionalRepository } from '../../bot/src/store/mongo-professio
 import { FakeBotConnector } from '../support/bot-connector.fake';
 import { openTestDatabase, type TestDatabase } from '../support/mongo';
 import { addressOn, OUTBOX_TENANT } from '../support/outbox';
-import { eventually } from '../support/replica';
 
 /**
  * Cards wait in the outbox naming nobody: the record holds person tokens, and the names go in as the card is
@@ -73,7 +72,7 @@ describe('the outbox names people only when it sends', () => {
     expect(waiting).not.toContain('Femke');
 
     outbox.start();
-    await eventually(async () => connector.messages().length === 2, 10_000, 'both sent');
+    await connector.waitFor(() => connector.messages().length === 2);
     const sent = (conversationId: string) => connector.messages(conversationId)[0]!.body.text;
     expect(sent('a:nl')).toBe('Gesprek met Femke "Fem" de Vries en een collega');
     expect(sent('a:en')).toBe('Gesprek met Femke "Fem" de Vries en a colleague');
