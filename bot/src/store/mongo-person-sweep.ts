@@ -2,7 +2,14 @@ import type { Db, Document, ObjectId } from 'mongodb';
 import type { Logger } from 'pino';
 import type { PersonSweep, SweptPerson } from '../domain/data-rights.service';
 import type { Locale } from '../domain/locale';
-import { nameMatcher, type NameMatcher } from '../domain/person-names';
+import {
+  foldForNames,
+  NAME_PARTICLES,
+  nameMatcher,
+  nameParts,
+  type NameMatcher,
+  type NameMention,
+} from '../domain/person-names';
 import { forgetReferences, formerMemberWords } from '../domain/person-ref';
 import { COLLECTIONS } from './collections';
 import { isDuplicateKeyError } from './mongo-errors';
@@ -67,8 +74,10 @@ export class MongoPersonSweep implements PersonSweep {
     const ids = [person.aadObjectId, ...person.teamsIds]
       .map((id) => id.trim())
       .filter((id) => id.length >= 6)
-      .map((id) => id.toLowerCase());
-    const matcher = await this.matcherFor(person);
+      .map((id) => id.toLowerCase())
+      // Longest first: "29:<id>" goes whole before the id inside it.
+      .sort((a, b) => b.length - a.length);
+    const mentions = await this.matcherFor(person);
     const locales = new Map<string, Locale>();
     let changed = 0;
     let removed = 0;
@@ -95,11 +104,11 @@ export class MongoPersonSweep implements PersonSweep {
         }
         const locale = localeOf(name, doc, locales) ?? this.options.defaultLocale;
         rememberLocale(name, doc, locales);
-        const scrub = scrubber(ids, person.aadObjectId, matcher, locale);
+        const scrub = scrubber(ids, person.aadObjectId, mentions, locale);
         const { _id, ...rest } = doc;
         const next = scrub.value(rest) as Document;
         if (!scrub.changed) continue;
-        await this.write(name, doc, next, ids, person, matcher, locale);
+        await this.write(name, doc, next, ids, person, mentions, locale);
         count.changed++;
       }
       if (count.changed + count.removed > 0) counts[name] = count;
@@ -110,44 +119,70 @@ export class MongoPersonSweep implements PersonSweep {
     return { changed, removed };
   }
 
-  /** Written back whole; a unique key the new text collides with (a circle's name) gets a number. */
+  /**
+   * Written back whole. A unique key the new text would collide with (two circles named after them) gets a
+   * number: looked for first, as FerretDB 1.24 reports a unique violation on an update as an internal error
+   * (code 1), not E11000; a race with another writer on MongoDB still ends in E11000 and is tried again.
+   */
   private async write(
     name: string,
     doc: Document,
     next: Document,
     ids: string[],
     person: SweptPerson,
-    matcher: NameMatcher,
+    mentions: PersonMentions,
     locale: Locale,
   ): Promise<void> {
+    const collection = this.db.collection(name);
     const guard = typeof doc.version === 'number' ? { version: doc.version } : {};
-    for (let n = 1; ; n++) {
+    const unique = (await collection.listIndexes().toArray())
+      .filter((i: Document) => i.unique === true && i.name !== '_id_')
+      .map((i: Document) => Object.keys(i.key as Document));
+    for (let n = 1; n <= 20; n++) {
       const body =
         n === 1
           ? next
-          : (scrubber(ids, person.aadObjectId, matcher, locale, ` ${n}`).value(
+          : (scrubber(ids, person.aadObjectId, mentions, locale, ` ${n}`).value(
               Object.fromEntries(Object.entries(doc).filter(([k]) => k !== '_id')),
             ) as Document);
+      const taken = await Promise.all(
+        unique
+          .filter((fields) => fields.some((f) => body[f] !== doc[f]))
+          .map((fields) =>
+            collection.findOne(
+              { _id: { $ne: doc._id as ObjectId }, ...Object.fromEntries(fields.map((f) => [f, body[f]])) },
+              { projection: { _id: 1 } },
+            ),
+          ),
+      );
+      if (taken.some((other) => other !== null)) continue;
       try {
-        await this.db.collection(name).replaceOne({ _id: doc._id as ObjectId, ...guard }, body);
+        await collection.replaceOne({ _id: doc._id as ObjectId, ...guard }, body);
         return;
       } catch (err) {
-        if (!isDuplicateKeyError(err) || n >= 20) throw err;
+        if (!isDuplicateKeyError(err)) throw err;
       }
     }
+    throw new Error(`erasure sweep: no free unique value for a document in ${name}`);
   }
 
   /**
-   * Their names as mentions to remove, next to everyone else's in the tenant: a mention that could be a
-   * living colleague's (the matcher gives it more than one reference) is not theirs alone.
+   * Their names as mentions to remove, and whether a mention could as well be a living colleague's: one
+   * whose name holds the mention's parts in that order (a shared first name, "van den Berg"). Only the
+   * colleagues who share a part with them are kept for that, so a tenant of 50,000 costs one read.
    */
-  private async matcherFor(person: SweptPerson): Promise<NameMatcher> {
+  private async matcherFor(person: SweptPerson): Promise<PersonMentions> {
     const { tenantId } = person;
-    const living = new Map<string, { ref: string; name: string }>();
+    const theirs = new Set(
+      person.names.flatMap(nameParts).filter((p) => p.length > 1 && !NAME_PARTICLES.has(p)),
+    );
+    const living = new Map<string, string[][]>();
     const add = (p: { aadObjectId?: unknown; name?: unknown }) => {
-      if (typeof p.name !== 'string' || !p.name.trim() || typeof p.aadObjectId !== 'string') return;
+      if (typeof p.name !== 'string' || typeof p.aadObjectId !== 'string') return;
       if (sameId(p.aadObjectId, person.aadObjectId)) return;
-      living.set(`${p.aadObjectId.toLowerCase()}|${p.name}`, { ref: `alive:${p.aadObjectId}`, name: p.name });
+      const parts = nameParts(p.name);
+      for (const part of new Set(parts))
+        if (theirs.has(part)) living.set(part, [...(living.get(part) ?? []), parts]);
     };
     const professionals = this.db.collection(COLLECTIONS.professionals);
     for (const p of await professionals
@@ -158,8 +193,31 @@ export class MongoPersonSweep implements PersonSweep {
     const circles = this.db.collection(COLLECTIONS.circles);
     for (const c of await circles.find({ tenantId }, { projection: { members: 1 } }).toArray())
       for (const m of (c.members as { aadObjectId?: unknown; name?: unknown }[] | undefined) ?? []) add(m);
-    return nameMatcher([...person.names.map((name) => ({ ref: GONE, name })), ...living.values()]);
+    const matcher = nameMatcher(person.names.map((name) => ({ ref: GONE, name })));
+    return {
+      matcher,
+      shared: (mention) => {
+        const words = foldForNames(mention.text.slice(0, mention.text.length - mention.suffix.length))
+          .split(/[^\p{L}]+/u)
+          .filter((w) => w.length > 1 && !NAME_PARTICLES.has(w));
+        const first = words[0];
+        return first !== undefined && (living.get(first) ?? []).some((parts) => inOrder(words, parts));
+      },
+    };
   }
+}
+
+interface PersonMentions {
+  matcher: NameMatcher;
+  /** The mention could be a living colleague's as well. */
+  shared: (mention: NameMention) => boolean;
+}
+
+/** Whether `words` appear in `parts` in this order (not necessarily next to each other). */
+function inOrder(words: readonly string[], parts: readonly string[]): boolean {
+  let at = 0;
+  for (const part of parts) if (part === words[at]) at++;
+  return at === words.length;
 }
 
 const GONE = 'gone';
@@ -190,7 +248,7 @@ function rememberLocale(collection: string, doc: Document, known: Map<string, Lo
 function scrubber(
   ids: readonly string[],
   aadObjectId: string,
-  matcher: NameMatcher,
+  mentions: PersonMentions,
   locale: Locale,
   standInSuffix = '',
 ): { value: (v: unknown) => unknown; changed: boolean } {
@@ -200,8 +258,8 @@ function scrubber(
   const text = (s: string): string => {
     let out = forgetReferences(s, aadObjectId);
     for (const id of ids) out = replaceAllInsensitive(out, id, 'erased');
-    out = matcher.replace(out, (m) => {
-      if (m.refs.some((ref) => ref !== GONE)) return m.text;
+    out = mentions.matcher.replace(out, (m) => {
+      if (mentions.shared(m)) return m.text;
       const possessive = /^['’]?s$|^['’]$/.test(m.suffix);
       const words = startsSentence(out, m.start) ? capitalise(standIn) : standIn;
       return possessive ? `${words}’s` : words;
