@@ -9,6 +9,7 @@ import {
 } from '../../bot/src/domain/session';
 import type { ProposalDraft } from '../../bot/src/domain/proposal-draft';
 import type { Videoframe } from '../../bot/src/domain/videoframe';
+import { sessionHeader } from '../support/session-header';
 
 /**
  * Retention leaves a closed session with its final snapshot only, so the right to erasure works on the folded
@@ -17,30 +18,12 @@ import type { Videoframe } from '../../bot/src/domain/videoframe';
 
 const people = ['Anna-1', 'bram-2', 'Cato-3', 'daan-4'];
 
-const header: SessionHeader = {
+const header: SessionHeader = sessionHeader({
   id: 't:c:day:2026-01-05',
-  tenantId: 't',
-  circleId: 'c',
   circleName: 'Kring',
-  cycleId: undefined,
-  dayIndex: undefined,
   date: '2026-01-05',
-  locale: 'nl',
-  timeZone: 'Europe/Amsterdam',
-  chat: {
-    conversationId: '19:x',
-    conversationType: 'groupChat',
-    serviceUrl: 'https://s/',
-    channelId: 'msteams',
-    botId: '28:b',
-    botName: 'W',
-  },
-  meetingId: undefined,
   members: people.map((aadObjectId) => ({ aadObjectId, name: `Naam ${aadObjectId}` })),
-  plannedMinutes: 60,
-  carried: { proposals: [], openQuestions: [], situations: [], question: undefined },
-  defaults: { timeboxes: [10, 10, 15, 5, 15], anonymousBrainstorm: false },
-};
+});
 
 const final = {
   title: 'Plan',

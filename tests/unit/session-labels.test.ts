@@ -18,6 +18,7 @@ import { currentStageTitle, sessionCard } from '../../bot/src/features/sessions/
 import { stageViewCard } from '../../bot/src/features/sessions/stage-view.card';
 import { loadVideoframes } from '../../bot/src/integrations/videoframe-files';
 import { cardProblems } from '../support/cards';
+import { sessionHeader } from '../support/session-header';
 
 /**
  * Issue 13, points 4 and 5: a circle's average never shows one or two people's scores (nor, by moving,
@@ -39,30 +40,7 @@ beforeAll(async () => {
 });
 
 function header(locale: Locale): SessionHeader {
-  return {
-    id: 't:c:day:2027-03-01',
-    tenantId: 't',
-    circleId: 'c',
-    circleName: 'Balie',
-    cycleId: undefined,
-    dayIndex: undefined,
-    date: '2027-03-01',
-    locale,
-    timeZone: 'Europe/Amsterdam',
-    chat: {
-      conversationId: '19:x',
-      conversationType: 'groupChat',
-      serviceUrl: 'https://s/',
-      channelId: 'msteams',
-      botId: '28:b',
-      botName: 'W',
-    },
-    meetingId: undefined,
-    members,
-    plannedMinutes: 60,
-    carried: { proposals: [], openQuestions: [], situations: [], question: undefined },
-    defaults: { timeboxes: [10, 10, 15, 5, 15], anonymousBrainstorm: false },
-  };
+  return sessionHeader({ locale, members });
 }
 
 const opened = (locale: Locale): SessionEvent => ({

@@ -14,6 +14,7 @@ import { sessionCard } from '../../bot/src/features/sessions/session.card';
 import { stageViewCard } from '../../bot/src/features/sessions/stage-view.card';
 import { loadVideoframes } from '../../bot/src/integrations/videoframe-files';
 import { cardProblems } from '../support/cards';
+import { sessionHeader } from '../support/session-header';
 
 const members = [
   { aadObjectId: 'a-1', name: 'Jan de Vries', teamsUserId: '29:a-1' },
@@ -27,35 +28,22 @@ describe('the session as a fold of its events', () => {
     frame = (await loadVideoframes([path.join(__dirname, '..', '..', 'bot', 'videoframes')])).frames[0]!;
   });
 
-  const header = (locale: 'nl' | 'en'): SessionHeader => ({
-    id: 't:c:cycle:0',
-    tenantId: 't',
-    circleId: 'c',
-    circleName: 'Zorg [team](http://x)',
-    cycleId: 'cycle',
-    dayIndex: 0,
-    date: '2027-03-01',
-    locale,
-    timeZone: 'Europe/Amsterdam',
-    chat: {
-      conversationId: '19:x',
-      conversationType: 'groupChat',
-      serviceUrl: 'https://s/',
-      channelId: 'msteams',
-      botId: '28:b',
-      botName: 'W',
-    },
-    meetingId: undefined,
-    members,
-    plannedMinutes: 60,
-    carried: {
-      proposals: [{ title: 'Eerder voorstel', decision: 'adopt', dayIndex: 0 }],
-      openQuestions: ['Wie mist er?'],
-      situations: [{ text: 'Oude situatie', fromSessionId: 't:c:cycle:-1' }],
-      question: 3,
-    },
-    defaults: { timeboxes: [10, 10, 15, 5, 15], anonymousBrainstorm: true },
-  });
+  const header = (locale: 'nl' | 'en'): SessionHeader =>
+    sessionHeader({
+      id: 't:c:cycle:0',
+      circleName: 'Zorg [team](http://x)',
+      cycleId: 'cycle',
+      dayIndex: 0,
+      locale,
+      members,
+      carried: {
+        proposals: [{ title: 'Eerder voorstel', decision: 'adopt', dayIndex: 0 }],
+        openQuestions: ['Wie mist er?'],
+        situations: [{ text: 'Oude situatie', fromSessionId: 't:c:cycle:-1' }],
+        question: 3,
+      },
+      defaults: { timeboxes: [10, 10, 15, 5, 15], anonymousBrainstorm: true },
+    });
 
   const at = '2027-03-01T08:00:00.000Z';
   function fullSession(locale: 'nl' | 'en', contributionsPerStage: number): SessionState[] {
