@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config';
 import { CircleService } from './domain/circle.service';
 import { DataRightsService } from './domain/data-rights.service';
-import { proposalsWithNames } from './domain/people-names';
+import { peopleDirectory, proposalsWithNames } from './domain/people-names';
 import type { Scheduler } from './domain/jobs';
 import { scheduleTalentCalendar } from './features/talent/talent-jobs';
 import { MongoCircleRepository } from './store/mongo-circle.repository';
@@ -49,7 +49,11 @@ export function createDataRights(
     turnState: new MongoStorage(db),
     clock,
     ...readModels,
-    proposals: proposalsWithNames(readModels.proposals, professionals, config.defaultLocale),
+    proposals: proposalsWithNames(
+      readModels.proposals,
+      peopleDirectory(professionals, new MongoCircleRepository(db)),
+      config.defaultLocale,
+    ),
     circles: new CircleService(new MongoCircleRepository(db), {
       clock,
       newId: randomUUID,

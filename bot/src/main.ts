@@ -44,7 +44,7 @@ import { ensureIndexes } from './store/collections';
 import { connectMongo, type MongoConnection } from './store/mongo';
 import { MongoCircleRepository } from './store/mongo-circle.repository';
 import { createReadModels } from './store/mongo-read-models';
-import { namesAtSend, proposalsWithNames } from './domain/people-names';
+import { namesAtSend, peopleDirectory, proposalsWithNames } from './domain/people-names';
 import { MongoEffectLedger } from './store/mongo-effect-ledger';
 import { MongoProfessionalRepository } from './store/mongo-professional.repository';
 import { MongoTrajectRepository } from './store/mongo-traject.repository';
@@ -145,15 +145,12 @@ export async function startService(config: Config, logger: Logger = createLogger
     const trajects = new TrajectService(trajectRepository, { clock, newId: randomUUID });
     const readModels = createReadModels(db);
     const ledger = new LedgerService(ledgerRepository, clock, readModels.proposals);
+    const circleRepository = new MongoCircleRepository(db);
     // Proposals as people read them: person tokens shown with today's names (domain/person-ref.ts).
-    const namedProposals = proposalsWithNames(
-      readModels.proposals,
-      professionalRepository,
-      config.defaultLocale,
-    );
+    const people = peopleDirectory(professionalRepository, circleRepository);
+    const namedProposals = proposalsWithNames(readModels.proposals, people, config.defaultLocale);
     const sessionRepository = new MongoSessionRepository(db);
     const talentRepository = new MongoTalentConversationRepository(db);
-    const circleRepository = new MongoCircleRepository(db);
     const circles = new CircleService(circleRepository, {
       clock,
       newId: randomUUID,
@@ -192,7 +189,7 @@ export async function startService(config: Config, logger: Logger = createLogger
     // Cards wait in the outbox with person tokens; the names go in as each is sent (domain/people-names.ts).
     const cardSender = namesAtSend(
       createBotConnectorSender(adapter, config.botAuth?.appId),
-      professionalRepository,
+      people,
       config.defaultLocale,
     );
     const outbox = new MongoOutbox(db, cardSender, {

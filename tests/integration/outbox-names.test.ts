@@ -1,9 +1,10 @@
 import pino from 'pino';
 import { createBotAdapter } from '../../bot/src/bot-adapter';
-import { namesAtSend } from '../../bot/src/domain/people-names';
+import { namesAtSend, peopleDirectory } from '../../bot/src/domain/people-names';
 import { personToken } from '../../bot/src/domain/person-ref';
 import { createBotConnectorSender } from '../../bot/src/integrations/bot-connector-delivery';
 import { ensureIndexes } from '../../bot/src/store/collections';
+import { MongoCircleRepository } from '../../bot/src/store/mongo-circle.repository';
 import { MongoOutbox } from '../../bot/src/store/mongo-outbox';
 import { MongoProfessionalRepository } from '../../bot/src/store/mongo-professional.repository';
 import { FakeBotConnector } from '../support/bot-connector.fake';
@@ -46,13 +47,27 @@ describe('the outbox names people only when it sends', () => {
     );
     outbox = new MongoOutbox(
       t.db,
-      namesAtSend(createBotConnectorSender(createBotAdapter(undefined), undefined), professionals, 'nl'),
+      namesAtSend(
+        createBotConnectorSender(createBotAdapter(undefined), undefined),
+        peopleDirectory(professionals, new MongoCircleRepository(t.db)),
+        'nl',
+      ),
       { pollIntervalMs: 200, logger: pino({ level: 'silent' }) },
     );
+    // A circle member who never opened a chat with the bot: known by the name Teams gave the circle.
+    const sjoukje = '2a3b4c5d-6e7f-4801-9a2b-3c4d5e6f7a8b';
+    await t.db.collection('circles').insertOne({
+      tenantId: OUTBOX_TENANT,
+      id: 'circle-1',
+      name: 'Kring',
+      nameKey: 'kring',
+      members: [{ aadObjectId: sjoukje, name: 'Sjoukje Hylkema' }],
+      memberAadObjectIds: [sjoukje],
+    });
     const card = (locale: string) => ({
       type: 'message',
       locale,
-      text: `Gesprek met ${personToken(femke.aadObjectId)} en ${personToken('11111111-2222-3333-4444-555555555555')}`,
+      text: `Gesprek met ${personToken(femke.aadObjectId)}, ${personToken(sjoukje)} en ${personToken('11111111-2222-3333-4444-555555555555')}`,
     });
     await outbox.enqueue({
       key: 'names:nl',
@@ -69,12 +84,12 @@ describe('the outbox names people only when it sends', () => {
 
     const waiting = JSON.stringify(await t.db.collection('deliveries').find({}).toArray());
     expect(waiting).toContain('⟦person:');
-    expect(waiting).not.toContain('Femke');
+    expect(waiting).not.toMatch(/Femke|Sjoukje/);
 
     outbox.start();
     await connector.waitFor(() => connector.messages().length === 2);
     const sent = (conversationId: string) => connector.messages(conversationId)[0]!.body.text;
-    expect(sent('a:nl')).toBe('Gesprek met Femke "Fem" de Vries en een collega');
-    expect(sent('a:en')).toBe('Gesprek met Femke "Fem" de Vries en a colleague');
+    expect(sent('a:nl')).toBe('Gesprek met Femke "Fem" de Vries, Sjoukje Hylkema en een collega');
+    expect(sent('a:en')).toBe('Gesprek met Femke "Fem" de Vries, Sjoukje Hylkema en a colleague');
   });
 });

@@ -1,12 +1,37 @@
 import type { Locale } from './locale';
 import type { CardSender, OutgoingActivity } from './outbox';
 import { hasTokens, inJsonString, referencesIn, renderPeople } from './person-ref';
+import type { Circle } from './circle';
 import type { Professional } from './professional';
 import type { ProposalReader, ProposalSummary } from './proposal';
 
 /** Who people are now: the names the product shows for person tokens come from their own records. */
 export interface PeopleDirectory {
-  findByAadObjectId(tenantId: string, aadObjectId: string): Promise<Professional | undefined>;
+  find(tenantId: string, aadObjectId: string): Promise<{ name: string; locale?: Locale } | undefined>;
+}
+
+/**
+ * People as the product knows them: their own record, else the name Teams gave them in a circle's roster
+ * (members who never opened a chat with the bot have no record of their own).
+ */
+export function peopleDirectory(
+  professionals: {
+    findByAadObjectId(tenantId: string, aadObjectId: string): Promise<Professional | undefined>;
+  },
+  circles: { listForMember(tenantId: string, aadObjectId: string): Promise<Circle[]> },
+): PeopleDirectory {
+  return {
+    async find(tenantId, aadObjectId) {
+      const own = await professionals.findByAadObjectId(tenantId, aadObjectId);
+      if (own) return { name: own.name, locale: own.locale };
+      const me = aadObjectId.toLowerCase();
+      for (const circle of await circles.listForMember(tenantId, aadObjectId)) {
+        const member = circle.members.find((m) => m.aadObjectId.toLowerCase() === me);
+        if (member?.name) return { name: member.name };
+      }
+      return undefined;
+    },
+  };
 }
 
 /**
@@ -21,7 +46,7 @@ export async function namesFor(
   const refs = new Set(texts.flatMap(referencesIn));
   const names = new Map<string, string>();
   for (const ref of refs) {
-    const person = await directory.findByAadObjectId(tenantId, ref);
+    const person = await directory.find(tenantId, ref);
     if (person?.name) names.set(ref, person.name);
   }
   return names;
@@ -47,7 +72,7 @@ export function proposalsWithNames(
         tenantId,
         proposals.map((p) => p.title),
       );
-      const locale = (await directory.findByAadObjectId(tenantId, aadObjectId))?.locale ?? defaultLocale;
+      const locale = (await directory.find(tenantId, aadObjectId))?.locale ?? defaultLocale;
       return proposals.map((p) => ({ ...p, title: renderPeople(p.title, (ref) => names.get(ref), locale) }));
     },
   };
