@@ -61,6 +61,14 @@ describe('the erasure sweep', () => {
       seenBy: [GONE, FEMKE_J],
     });
     await db.collection('circlePlaces').insertOne({ _id: `${TENANT}:${GONE}:0` as never, tenantId: TENANT });
+    // A card still waiting for her own chat, under a key that does not name her.
+    await db.collection('deliveries').insertOne({
+      _id: 'talent-preparation:conv-7:2027-01-04' as never,
+      key: 'talent-preparation:conv-7:2027-01-04',
+      tenantId: TENANT,
+      conversationId: 'a:1femkeprivate',
+      status: 'pending',
+    });
     await db.collection('botState').insertOne({
       _id: 'h:msteams/conversations/a:1femkeprivate' as never,
       rev: 1,
@@ -76,7 +84,7 @@ describe('the erasure sweep', () => {
     const known = await sweep.known(TENANT, GONE);
     expect(known).toEqual({ names: ['Femke de Vries'], teamsIds: [`29:${GONE}`, 'a:1femkeprivate'] });
     const result = await sweep.erase({ tenantId: TENANT, aadObjectId: GONE, ...known });
-    expect(result.removed).toBe(2);
+    expect(result.removed).toBe(3);
 
     const note = await db.collection('ledgerEntries').findOne({ ownerAadObjectId: FEMKE_J });
     // "Femke" alone could be Femke Jansen: it stays. "De Vries" could be Piet Vries-Bakker: it stays too.
@@ -98,6 +106,7 @@ describe('the erasure sweep', () => {
     });
     expect(await db.collection('circlePlaces').countDocuments({})).toBe(0);
     expect(await db.collection('botState').countDocuments({})).toBe(0);
+    expect(await db.collection('deliveries').countDocuments({})).toBe(0);
     expect((await db.collection('sessionEvents').findOne({ _id: 's1#4' as never }))!.event).toEqual({
       type: 'contributed',
       by: 'erased',

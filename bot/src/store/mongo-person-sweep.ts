@@ -20,8 +20,8 @@ import { isDuplicateKeyError } from './mongo-errors';
  * safety net for fields nobody thought of, and the one place that reaches other people's free text that
  * named them ("Femkes idee werkt" in a colleague's contribution).
  *
- * - A document whose `_id` holds one of their ids is theirs (a circle place, their chat's turn state, a card
- *   waiting for their chat): it is removed.
+ * - A document whose `_id` holds one of their ids is theirs (a circle place, their chat's turn state), and so
+ *   is a card for their own chat: it is removed.
  * - In every other string: their person tokens become the former-member token, their ids become "erased",
  *   and a mention of their name becomes "een oud-lid" / "a former member" in the document's language.
  *   A mention that could as well be a living colleague (a shared first name, "van den Berg" when a colleague
@@ -97,7 +97,12 @@ export class MongoPersonSweep implements PersonSweep {
       for await (const doc of cursor) {
         const id = String(doc._id);
         if (name === COLLECTIONS.professionals && sameId(doc.aadObjectId, person.aadObjectId)) continue;
-        if (ids.some((x) => id.toLowerCase().includes(x))) {
+        // A card for their own chat (whatever its key) is theirs too: it must not be sent, nor kept.
+        const forThem =
+          name === COLLECTIONS.deliveries &&
+          typeof doc.conversationId === 'string' &&
+          ids.includes(doc.conversationId.toLowerCase());
+        if (forThem || ids.some((x) => id.toLowerCase().includes(x))) {
           await collection.deleteOne({ _id: doc._id });
           count.removed++;
           continue;
