@@ -41,6 +41,7 @@ export function createDataRights(
   const calendarJobs = { scheduler, clock, calendar: config.graph };
   const professionals = new MongoProfessionalRepository(db);
   const readModels = createReadModels(db);
+  const circleRepository = new MongoCircleRepository(db);
   return new DataRightsService({
     professionals,
     trajects: new MongoTrajectRepository(db),
@@ -51,10 +52,10 @@ export function createDataRights(
     ...readModels,
     proposals: proposalsWithNames(
       readModels.proposals,
-      peopleDirectory(professionals, new MongoCircleRepository(db)),
+      peopleDirectory(professionals, circleRepository),
       config.defaultLocale,
     ),
-    circles: new CircleService(new MongoCircleRepository(db), {
+    circles: new CircleService(circleRepository, {
       clock,
       newId: randomUUID,
       maxCirclesPerMember: config.maxCirclesPerMember,

@@ -283,7 +283,8 @@ export async function startService(config: Config, logger: Logger = createLogger
         defaultTimeZone: 'Europe/Amsterdam',
       },
     };
-    registerTalentJobs(scheduler, outbox, talent);
+    // Their cards wait in the outbox: proposal titles stay as stored (person tokens), the sender names them.
+    registerTalentJobs(scheduler, outbox, { ...talent, proposals: readModels.proposals });
     const retentionLogger = logger.child({ component: 'retention' });
     registerRetentionJobs(
       scheduler,

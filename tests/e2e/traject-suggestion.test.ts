@@ -1,6 +1,7 @@
 import { MongoClient } from 'mongodb';
 import type { Service } from '../../bot/src/main';
 import { cardExecute, cardSubmit, message, person, type Person } from '../support/activities';
+import { composeTraject } from '../support/flows';
 import { FakeBotConnector, type ReceivedActivity } from '../support/bot-connector.fake';
 import { FakeOpenAi } from '../support/openai.fake';
 import { postActivity, startTestService } from '../support/service';
@@ -123,6 +124,44 @@ describe('an AI suggestion while composing a Prof-traject', () => {
     expect(sent.messages[1]!.content).toContain('Beter leren werken met AI-tools.');
     // Nothing saved by asking.
     expect(await trajects().countDocuments({ ownerAadObjectId: eva.aadObjectId })).toBe(0);
+  });
+
+  it("sends the model neither the person's name nor their manager's, and shows the answer with them", async () => {
+    const khadija = person('Khadija El Amrani');
+    const bea = person('Bea Öztürk');
+    await composeTraject(service, connector, bea);
+    await composeTraject(service, connector, khadija, { manager: bea.aadObjectId });
+    // Her traject names Bea as manager; she changes it and asks for a suggestion on the edit card.
+    const summary = await composeCardFor(khadija);
+    const compose = (
+      await execute(khadija, 'traject.edit', action(summary, 'traject.edit')!.data ?? {}, 'card-k0')
+    ).card;
+    const before = ai.requests.length;
+    ai.answer({
+      content: JSON.stringify({
+        questions: [9],
+        learning: [{ kind: 'coaching', idea: 'Plan een gesprek met [Persoon 2] over je rol.' }],
+        why: '[Persoon 1]s kracht is verbinden.',
+      }),
+    });
+    const pending = await execute(
+      khadija,
+      'traject.suggest',
+      {
+        ...action(compose, 'traject.suggest')!.data,
+        ...inputs,
+        talents: 'Khadija’s kracht: verbinden. El Amrani luistert goed.',
+        learningNeeds: 'Met Bea Öztürk en met bea oztürk mijn rol bespreken.',
+      },
+      'card-khadija',
+    );
+    const card = JSON.stringify((await updateOf(pending.conversationId, 'card-khadija')).body);
+    const sent = JSON.stringify(ai.requests[before]!.body.messages);
+    expect(sent).not.toMatch(/Khadija|Amrani|Bea|bea|Öztürk|oztürk/);
+    expect(sent).toContain('[Persoon 1]’s kracht: verbinden. [Persoon 1] luistert goed.');
+    expect(sent).toContain('Met [Persoon 2] en met [Persoon 2] mijn rol bespreken.');
+    expect(card).toContain('Plan een gesprek met Bea Öztürk over je rol.');
+    expect(card).toContain('Khadija El Amrani’s kracht is verbinden.');
   });
 
   it('takes the suggestion: the questions are ticked, and once saved the traject keeps it marked', async () => {

@@ -78,6 +78,8 @@ describe('the erasure sweep', () => {
       tenantId: TENANT,
       sessionId: 's1',
       event: { type: 'contributed', by: `29:${GONE}`, text: 'FEMKE DE VRIES weet het' },
+      // Lower-casing "İ" gives two characters: an id after it is still found whole.
+      note: `İlknur vroeg 29:${GONE.toUpperCase()} om hulp`,
     });
 
     const sweep = new MongoPersonSweep(db, { defaultLocale: 'nl' });
@@ -107,6 +109,9 @@ describe('the erasure sweep', () => {
     expect(await db.collection('circlePlaces').countDocuments({})).toBe(0);
     expect(await db.collection('botState').countDocuments({})).toBe(0);
     expect(await db.collection('deliveries').countDocuments({})).toBe(0);
+    expect((await db.collection('sessionEvents').findOne({ _id: 's1#4' as never }))!.note).toBe(
+      'İlknur vroeg erased om hulp',
+    );
     expect((await db.collection('sessionEvents').findOne({ _id: 's1#4' as never }))!.event).toEqual({
       type: 'contributed',
       by: 'erased',

@@ -57,8 +57,9 @@ export function renderPeople(
   return text.replace(TOKEN, (_match, rawRef: string, possessive: string | undefined, offset: number) => {
     const ref = rawRef.toLowerCase();
     const name = ref === FORMER_PERSON || ref === SOMEONE ? undefined : nameOf(ref)?.trim() || undefined;
-    let shown = name ?? (ref === FORMER_PERSON ? WORDS[locale].former : WORDS[locale].someone);
-    if (name === undefined && startsSentence(text, offset)) shown = capitalise(shown);
+    const shown =
+      name ??
+      capitalisedAt(text, offset, ref === FORMER_PERSON ? WORDS[locale].former : WORDS[locale].someone);
     return possessive === undefined ? shown : withPossessive(shown, locale, name === undefined);
   });
 }
@@ -81,12 +82,12 @@ export function neutraliseTokens(text: string): string {
 export const inJsonString = (text: string | undefined): string | undefined =>
   text === undefined ? undefined : JSON.stringify(text).slice(1, -1);
 
-function startsSentence(text: string, offset: number): boolean {
+/** Stand-in words put at `offset` of `text`, with a capital when they start a sentence or a line there. */
+export function capitalisedAt(text: string, offset: number, words: string): string {
   const before = text.slice(0, offset).trimEnd();
-  return before === '' || /[.!?:]$/.test(before) || /\n\s*$/.test(text.slice(0, offset));
+  const starts = before === '' || /[.!?:]$/.test(before) || /\n\s*$/.test(text.slice(0, offset));
+  return starts ? words.charAt(0).toUpperCase() + words.slice(1) : words;
 }
-
-const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /**
  * Dutch spelling: "Anna’s", "Femkes", "Daans", "Jan de Vries’" (after s, x, z an apostrophe only). A

@@ -44,6 +44,19 @@ export interface ProposalDraft {
   criticalQuestions: string[];
 }
 
+/** The draft with `change` applied to each of its texts (names in or out, as the caller needs). */
+export function mapDraftTexts(draft: ProposalDraft, change: (text: string) => string): ProposalDraft {
+  return {
+    ...draft,
+    title: change(draft.title),
+    summary: change(draft.summary),
+    steps: draft.steps.map(change),
+    expectedEffect: change(draft.expectedEffect),
+    risks: draft.risks.map(change),
+    criticalQuestions: draft.criticalQuestions.map(change),
+  };
+}
+
 export interface DraftProvenance {
   /** 'ai': written by the model; 'contributions': assembled from the circle's own words, no model involved. */
   source: 'ai' | 'contributions';

@@ -1,4 +1,4 @@
-import type { ProposalDraft } from './proposal-draft';
+import { mapDraftTexts, type ProposalDraft } from './proposal-draft';
 import { renderPeople } from './person-ref';
 import type { SessionState } from './session';
 
@@ -11,15 +11,7 @@ import type { SessionState } from './session';
 export function sessionWithNames(state: SessionState): SessionState {
   const names = new Map(state.header.members.map((m) => [m.aadObjectId.toLowerCase(), m.name]));
   const show = (text: string) => renderPeople(text, (ref) => names.get(ref), state.header.locale);
-  const draftWithNames = (d: ProposalDraft): ProposalDraft => ({
-    ...d,
-    title: show(d.title),
-    summary: show(d.summary),
-    steps: d.steps.map(show),
-    expectedEffect: show(d.expectedEffect),
-    risks: d.risks.map(show),
-    criticalQuestions: d.criticalQuestions.map(show),
-  });
+  const draftWithNames = (d: ProposalDraft): ProposalDraft => mapDraftTexts(d, show);
   const { header, draft, decision } = state;
   return {
     ...state,

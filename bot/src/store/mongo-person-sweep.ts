@@ -1,4 +1,4 @@
-import type { Db, Document, ObjectId } from 'mongodb';
+import type { Collection, Db, Document, ObjectId } from 'mongodb';
 import type { Logger } from 'pino';
 import type { PersonSweep, SweptPerson } from '../domain/data-rights.service';
 import type { Locale } from '../domain/locale';
@@ -10,7 +10,7 @@ import {
   type NameMatcher,
   type NameMention,
 } from '../domain/person-names';
-import { forgetReferences, formerMemberWords } from '../domain/person-ref';
+import { capitalisedAt, forgetReferences, formerMemberWords } from '../domain/person-ref';
 import { COLLECTIONS } from './collections';
 import { isDuplicateKeyError } from './mongo-errors';
 
@@ -94,6 +94,7 @@ export class MongoPersonSweep implements PersonSweep {
         $or: [{ tenantId: person.tenantId }, { tenantId: { $exists: false } }],
       });
       const count = { changed: 0, removed: 0 };
+      const unique = await uniqueKeys(collection);
       for await (const doc of cursor) {
         const id = String(doc._id);
         if (name === COLLECTIONS.professionals && sameId(doc.aadObjectId, person.aadObjectId)) continue;
@@ -113,7 +114,7 @@ export class MongoPersonSweep implements PersonSweep {
         const { _id, ...rest } = doc;
         const next = scrub.value(rest) as Document;
         if (!scrub.changed) continue;
-        await this.write(name, doc, next, ids, person, mentions, locale);
+        await this.write(name, unique, doc, next, ids, person, mentions, locale);
         count.changed++;
       }
       if (count.changed + count.removed > 0) counts[name] = count;
@@ -131,6 +132,7 @@ export class MongoPersonSweep implements PersonSweep {
    */
   private async write(
     name: string,
+    unique: readonly string[][],
     doc: Document,
     next: Document,
     ids: string[],
@@ -140,9 +142,6 @@ export class MongoPersonSweep implements PersonSweep {
   ): Promise<void> {
     const collection = this.db.collection(name);
     const guard = typeof doc.version === 'number' ? { version: doc.version } : {};
-    const unique = (await collection.listIndexes().toArray())
-      .filter((i: Document) => i.unique === true && i.name !== '_id_')
-      .map((i: Document) => Object.keys(i.key as Document));
     for (let n = 1; n <= 20; n++) {
       const body =
         n === 1
@@ -227,6 +226,13 @@ function inOrder(words: readonly string[], parts: readonly string[]): boolean {
 
 const GONE = 'gone';
 
+/** The fields of each unique index but `_id`'s: what a rewritten document could collide on. */
+async function uniqueKeys(collection: Collection<Document>): Promise<string[][]> {
+  return (await collection.listIndexes().toArray())
+    .filter((i: Document) => i.unique === true && i.name !== '_id_')
+    .map((i: Document) => Object.keys(i.key as Document));
+}
+
 const sameId = (a: unknown, b: string) => typeof a === 'string' && a.toLowerCase() === b.toLowerCase();
 
 function localeOf(collection: string, doc: Document, known: Map<string, Locale>): Locale | undefined {
@@ -266,7 +272,7 @@ function scrubber(
     out = mentions.matcher.replace(out, (m) => {
       if (mentions.shared(m)) return m.text;
       const possessive = /^['’]?s$|^['’]$/.test(m.suffix);
-      const words = startsSentence(out, m.start) ? capitalise(standIn) : standIn;
+      const words = capitalisedAt(out, m.start, standIn);
       return possessive ? `${words}’s` : words;
     });
     if (out !== s) state.changed = true;
@@ -302,21 +308,8 @@ function scrubber(
   };
 }
 
+/** By a regular expression, not by offsets in a lower-cased copy: lower-casing "İ" makes it two characters. */
 function replaceAllInsensitive(text: string, needle: string, by: string): string {
-  const lower = text.toLowerCase();
-  if (!lower.includes(needle)) return text;
-  let out = '';
-  let from = 0;
-  for (let at = lower.indexOf(needle); at >= 0; at = lower.indexOf(needle, from)) {
-    out += text.slice(from, at) + by;
-    from = at + needle.length;
-  }
-  return out + text.slice(from);
+  if (!text.toLowerCase().includes(needle)) return text;
+  return text.replace(new RegExp(needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), 'gi'), by);
 }
-
-function startsSentence(text: string, offset: number): boolean {
-  const before = text.slice(0, offset).trimEnd();
-  return before === '' || /[.!?]$/.test(before);
-}
-
-const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);

@@ -4,7 +4,7 @@ import { toAttachment } from '../../cards/adaptive-card';
 import { ModelError } from '../../domain/ai';
 import type { Circle } from '../../domain/circle';
 import type { PlannedCycle, PlannedSession } from '../../domain/cycle-planner.service';
-import type { DraftResult, ProposalDraft } from '../../domain/proposal-draft';
+import { mapDraftTexts, type DraftResult } from '../../domain/proposal-draft';
 import {
   draftFromContributions,
   type DraftFailure,
@@ -247,7 +247,7 @@ export async function runDraft(deps: SessionDeps, sessionId: string, attempt: st
         const drafted = await drafter.draft(material);
         result = {
           ok: {
-            draft: revealDraft(drafted.draft, reveal),
+            draft: mapDraftTexts(drafted.draft, reveal),
             provenance: { ...drafted.provenance, namesReplaced: true },
           },
         };
@@ -304,18 +304,6 @@ async function chatParticipants(
 }
 
 const statusOf = (err: unknown) => (err as { statusCode?: unknown }).statusCode;
-
-function revealDraft(draft: ProposalDraft, reveal: (text: string) => string): ProposalDraft {
-  return {
-    ...draft,
-    title: reveal(draft.title),
-    summary: reveal(draft.summary),
-    steps: draft.steps.map(reveal),
-    expectedEffect: reveal(draft.expectedEffect),
-    risks: draft.risks.map(reveal),
-    criticalQuestions: draft.criticalQuestions.map(reveal),
-  };
-}
 
 /**
  * Today's session in a chat (a linked meeting chat, or the circle's own chat), for the meeting side panel

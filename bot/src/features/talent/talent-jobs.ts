@@ -193,6 +193,14 @@ export function registerTalentJobs(
     return professional ? { conversation, professional, manager } : undefined;
   };
   const today = () => deps.clock().toISOString().slice(0, 10);
+  /**
+   * The summary for a card that waits in the outbox naming nobody: the professional by token (the proposals'
+   * titles are tokens already); the outbox's sender puts the names in (domain/people-names.ts).
+   */
+  const outboxSummary = async (professional: Professional) => ({
+    ...(await summaryFor(deps, professional)),
+    name: personToken(professional.aadObjectId),
+  });
   /** The meeting as the recipient's card shows it (in their zone); undefined without Graph. */
   const meetingView = async (
     conversation: TalentConversation,
@@ -227,11 +235,7 @@ export function registerTalentJobs(
     if (!found?.manager) return;
     const { conversation, professional, manager } = found;
     const days = (job.data as { days?: number }).days ?? 1;
-    // The card waits in the outbox naming nobody: the sender puts the names in (domain/people-names.ts).
-    const summary = {
-      ...(await summaryFor(deps, professional)),
-      name: personToken(professional.aadObjectId),
-    };
+    const summary = await outboxSummary(professional);
     const t = translator(manager.locale);
     await sendTo(
       manager,
@@ -252,10 +256,7 @@ export function registerTalentJobs(
     const found = await read(job);
     if (!found) return;
     const { conversation, professional, manager } = found;
-    const summary = {
-      ...(await summaryFor(deps, professional)),
-      name: personToken(professional.aadObjectId),
-    };
+    const summary = await outboxSummary(professional);
     const t = translator(professional.locale);
     await sendTo(
       professional,

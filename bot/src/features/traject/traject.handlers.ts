@@ -286,30 +286,30 @@ export function registerTraject(app: Application<TurnState>, deps: FeatureDeps):
 
     const log = turnLogger(context, deps.logger);
     const reference = TurnContext.getConversationReference(context.activity);
-    // The person's words go to the model without their name or their manager's (domain/pseudonymiser.ts);
-    // what comes back is shown with the names put back, as it is the person's own.
-    const me = await deps.professionals.find(owner.tenantId, owner.aadObjectId);
-    const boss = me?.managerAadObjectId
-      ? await deps.professionals.find(owner.tenantId, me.managerAadObjectId)
-      : undefined;
-    const people = [
-      { ref: owner.aadObjectId, name: me?.name ?? context.activity.from.name ?? '' },
-      ...(boss ? [{ ref: boss.aadObjectId, name: boss.name }] : []),
-    ];
-    const names = new Map(people.map((p) => [p.ref.toLowerCase(), p.name]));
-    const { hide, reveal } = pseudonymiser(people, locale);
-    const talents = hide(data.talents);
-    const learningNeeds = hide(data.learningNeeds);
-    // The reply is JSON: a name goes in as string content.
-    const withNames = (reply: string) =>
-      renderPeople(reveal(reply), (ref) => inJsonString(names.get(ref)), locale);
+    const fromName = context.activity.from.name ?? '';
     afterTurn(context, {
       name: 'traject.suggestion',
       run: async () => {
         let panel: AiPanel;
         const started = Date.now();
         try {
-          const reply = withNames(await model.complete(suggestionRequest(locale, talents, learningNeeds)));
+          // The person's words go to the model without their name or their manager's; what comes back is
+          // shown with the names put back, as it is the person's own (domain/pseudonymiser.ts).
+          const me = await deps.professionals.find(owner.tenantId, owner.aadObjectId);
+          const boss = me?.managerAadObjectId
+            ? await deps.professionals.find(owner.tenantId, me.managerAadObjectId)
+            : undefined;
+          const people = [
+            { ref: owner.aadObjectId, name: me?.name ?? fromName },
+            ...(boss ? [{ ref: boss.aadObjectId, name: boss.name }] : []),
+          ];
+          const names = new Map(people.map((p) => [p.ref.toLowerCase(), p.name]));
+          const { hide, reveal } = pseudonymiser(people, locale);
+          const answer = await model.complete(
+            suggestionRequest(locale, hide(data.talents), hide(data.learningNeeds)),
+          );
+          // The reply is JSON: a name goes in as string content.
+          const reply = renderPeople(reveal(answer), (ref) => inJsonString(names.get(ref)), locale);
           const suggestion = readModelReply(reply, {
             model: model.name,
             promptVersion: SUGGESTION_PROMPT_VERSION,
